@@ -1,0 +1,31 @@
+"""The ``scenehub`` command line: one typer app, one module per command group."""
+
+from __future__ import annotations
+
+import typer
+
+from api.commands import contrib, crawl, db, demo, ingest, match, records
+from core.settings import SettingsError
+
+app = typer.Typer(
+    name="scenehub",
+    help="Scene opportunity and capability lists: crawl, store, match, rank contributors.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for module in (db, ingest, records, demo, crawl, match, contrib):
+    module.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

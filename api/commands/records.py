@@ -1,0 +1,93 @@
+"""``scenehub records list|show|export``: read what the store holds."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.deps import get_store
+from core.export import ExportFormat, record_to_json, write_records
+from core.records import RecordKind, StoredRecord
+from core.store import RecordNotFound
+
+KindOption = Annotated[RecordKind | None, typer.Option(help="scene or capability; default both.")]
+
+
+def _print_table(records: list[StoredRecord], title: str) -> None:
+    table = Table(title=title)
+    for column in ("id", "kind", "title", "org", "domains", "district", "v"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(
+            r.id, r.kind.value, r.title, r.org or "", "、".join(r.domains), r.district or "",
+            str(r.version),
+        )
+    Console().print(table)
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="List, show and export stored records.", no_args_is_help=True)
+
+    @group.command("list")
+    def list_records(
+        kind: KindOption = None,
+        limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
+    ) -> None:
+        """List current records (id, title, org, domains)."""
+        store = get_store()
+        records = []
+        for record in store.iter_records(kind=kind):
+            records.append(record)
+            if len(records) >= limit:
+                break
+        _print_table(records, f"{len(records)} of {store.count(kind)} records")
+
+    @group.command("show")
+    def show(
+        record_id: Annotated[str, typer.Argument(metavar="ID")],
+        history: Annotated[bool, typer.Option("--history", help="Print every version.")] = False,
+    ) -> None:
+        """Print one record as JSON (with --history: every version, oldest first)."""
+        store = get_store()
+        try:
+            versions = store.history(record_id) if history else [store.get(record_id)]
+        except RecordNotFound as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        payload: object = [record_to_json(v) for v in versions]
+        if not history:
+            payload = record_to_json(versions[0]) | {"seen_at": store.sources(record_id)}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_iso))
+
+    @group.command("export")
+    def export(
+        kind: KindOption = None,
+        fmt: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+        ] = None,
+    ) -> None:
+        """Export current records with every field; external ids are kept."""
+        if fmt not in ("jsonl", "csv"):
+            typer.echo(f"error: unknown format {fmt!r}; use jsonl or csv", err=True)
+            raise typer.Exit(2)
+        records = get_store().iter_records(kind=kind)
+        export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
+        if output is None:
+            count = write_records(records, sys.stdout, export_format)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as out:
+                count = write_records(records, out, export_format)
+            typer.echo(f"wrote {count} records to {output}", err=True)
+
+    app.add_typer(group, name="records")
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

@@ -1,0 +1,1 @@
+"""Import list files (JSONL, CSV, XLSX) into the store."""
