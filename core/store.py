@@ -190,7 +190,12 @@ class RecordStore:
         now: datetime,
     ) -> None:
         assert record.id is not None
-        key = (record.id, record.source_url or "", record.attachment_url or "", _raw_hash(record.raw))
+        key = (
+            record.id,
+            record.source_url or "",
+            record.attachment_url or "",
+            _raw_hash(record.raw),
+        )
         source = sources.get(key)
         if source is None:
             source = RecordSourceRow(

@@ -25,7 +25,12 @@ def _print_table(records: list[StoredRecord], title: str) -> None:
         table.add_column(column, overflow="fold")
     for r in records:
         table.add_row(
-            r.id, r.kind.value, r.title, r.org or "", "、".join(r.domains), r.district or "",
+            r.id,
+            r.kind.value,
+            r.title,
+            r.org or "",
+            "、".join(r.domains),
+            r.district or "",
             str(r.version),
         )
     Console().print(table)

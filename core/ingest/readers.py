@@ -44,7 +44,9 @@ def read_rows(path: Path) -> Iterator[SourceRow | ReadError]:
     elif suffix == ".xlsx":
         yield from _read_xlsx(path)
     else:
-        raise ReadError(f"{path}: unsupported file type {suffix!r}; use one of {SUPPORTED_SUFFIXES}")
+        raise ReadError(
+            f"{path}: unsupported file type {suffix!r}; use one of {SUPPORTED_SUFFIXES}"
+        )
 
 
 def _read_jsonl(path: Path) -> Iterator[SourceRow | ReadError]:

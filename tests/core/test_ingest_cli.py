@@ -89,7 +89,12 @@ def test_changed_record_shows_two_versions(
 
 
 def test_jsonl_aliases_and_unknown_keys(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
-    row = {"name": "低空物流配送", "company": "杭州翼航无人机", "domain": "低空经济", "备注": "试点"}
+    row = {
+        "name": "低空物流配送",
+        "company": "杭州翼航无人机",
+        "domain": "低空经济",
+        "备注": "试点",
+    }
     runner.invoke(app, ["ingest", str(write_jsonl(tmp_path / "a.jsonl", [row])), "--kind", "scene"])
     (record,) = export(runner)
     assert (record["title"], record["org"], record["domain_raw"]) == (
@@ -106,9 +111,20 @@ def test_gbk_csv_with_chinese_headers(cli_env: Path, runner: CliRunner, tmp_path
     path = tmp_path / "caps.csv"
     with path.open("w", encoding="gbk", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["序号", "公司名称", "企业与产品简介", "场景能力", "类别", "所在区县", "备注"])
-        writer.writerow(["1", "杭州深视医疗科技有限公司", "医学影像AI", "影像辅助诊断", "医疗",
-                         "杭州市滨江区", "三类证"])
+        writer.writerow(
+            ["序号", "公司名称", "企业与产品简介", "场景能力", "类别", "所在区县", "备注"]
+        )
+        writer.writerow(
+            [
+                "1",
+                "杭州深视医疗科技有限公司",
+                "医学影像AI",
+                "影像辅助诊断",
+                "医疗",
+                "杭州市滨江区",
+                "三类证",
+            ]
+        )
     result = runner.invoke(app, ["ingest", str(path), "--kind", "capability"])
     assert result.exit_code == 0, result.output
     (record,) = export(runner)
@@ -143,9 +159,11 @@ def test_bad_line_stops_import_and_stores_nothing(
 ) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(
-        json.dumps({"title": "好的一行", "kind": "scene"}, ensure_ascii=False) + "\n"
+        json.dumps({"title": "好的一行", "kind": "scene"}, ensure_ascii=False)
+        + "\n"
         + '{"title": "坏的一行", "kind": \n'
-        + json.dumps({"title": "第三行", "kind": "scene"}, ensure_ascii=False) + "\n",
+        + json.dumps({"title": "第三行", "kind": "scene"}, ensure_ascii=False)
+        + "\n",
         "utf-8",
     )
     result = runner.invoke(app, ["ingest", str(path)])

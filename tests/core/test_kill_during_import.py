@@ -34,7 +34,10 @@ def make_file(path: Path) -> Path:
 @pytest.mark.slow
 def test_sigkill_mid_import_stores_all_or_nothing(database_url: str, tmp_path: Path) -> None:
     source = make_file(tmp_path / "big.jsonl")
-    env = os.environ | {"SCENEHUB_HOME": str(tmp_path / "home"), "SCENEHUB_DATABASE_URL": database_url}
+    env = os.environ | {
+        "SCENEHUB_HOME": str(tmp_path / "home"),
+        "SCENEHUB_DATABASE_URL": database_url,
+    }
     command = [sys.executable, "-m", "api.cli", "ingest", str(source)]
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None

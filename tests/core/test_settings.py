@@ -23,13 +23,13 @@ def test_postgres_url_uses_psycopg(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_unknown_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCENEHUB_DATABSE_URL", "sqlite:///typo.db")
-    with pytest.raises(SettingsError, match="unknown setting.*SCENEHUB_DATABSE_URL"):
+    with pytest.raises(SettingsError, match=r"unknown setting.*SCENEHUB_DATABSE_URL"):
         load_settings()
 
 
 def test_invalid_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCENEHUB_DATABASE_URL", "mysql://root@localhost/x")
-    with pytest.raises(SettingsError, match="SCENEHUB_DATABASE_URL: .*unsupported database URL"):
+    with pytest.raises(SettingsError, match=r"SCENEHUB_DATABASE_URL: .*unsupported database URL"):
         load_settings()
     monkeypatch.setenv("SCENEHUB_DATABASE_URL", "sqlite:///ok.db")
     monkeypatch.setenv("SCENEHUB_ENVIRONMENT", "staging")

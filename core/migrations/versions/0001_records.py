@@ -18,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 
-def _content_columns() -> list[sa.Column]:  # type: ignore[type-arg]
+def _content_columns() -> list[sa.Column[object]]:
     return [
         sa.Column("kind", sa.String(20), nullable=False, index=True),
         sa.Column("title", sa.Text, nullable=False),
