@@ -1,0 +1,155 @@
+"""The matching service: corpora kept on disk under SCENEHUB_HOME, searched both ways.
+
+``Matcher`` owns one embedder (loaded once), opens each corpus from its folder, checks
+it, syncs it with the store and saves it back when something changed. A damaged folder
+is never trusted: it is rebuilt from the store and the reason is reported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from core.records import RecordKind
+from core.store import RecordNotFound, RecordStore
+from matching.embedders import CachedEmbedder, Embedder, EmbeddingCache
+from matching.errors import IndexCorrupt, QueryError
+from matching.facets import Filters
+from matching.fusion import DEFAULT_FUSION, FusionConfig
+from matching.index import CorpusIndex, SyncReport
+from matching.search import LEGS, Match, Query, rank
+from matching.vector.faiss_index import DEFAULT_APPROXIMATE_ABOVE
+
+log = logging.getLogger(__name__)
+
+OTHER_SIDE = {RecordKind.SCENE: RecordKind.CAPABILITY, RecordKind.CAPABILITY: RecordKind.SCENE}
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "embedder"
+
+
+class Matcher:
+    """Scene <-> capability matching over the store, with persistent indexes."""
+
+    def __init__(
+        self,
+        store: RecordStore,
+        home: Path,
+        embedder: Embedder,
+        *,
+        fusion: FusionConfig = DEFAULT_FUSION,
+        approximate_above: int = DEFAULT_APPROXIMATE_ABOVE,
+        cache: EmbeddingCache | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.home = home
+        if not isinstance(embedder, CachedEmbedder):
+            cache = cache or EmbeddingCache(home / "cache" / "embeddings.sqlite")
+            embedder = CachedEmbedder(embedder, cache)
+        self.embedder = embedder
+        self.fusion = fusion
+        self.approximate_above = approximate_above
+        self.progress = progress
+        self._corpora: dict[RecordKind, CorpusIndex] = {}
+        self.reports: dict[RecordKind, SyncReport] = {}
+
+    def folder(self, kind: RecordKind) -> Path:
+        return self.home / "index" / _slug(self.embedder.name) / RecordKind(kind).value
+
+    def corpus(self, kind: RecordKind | str) -> CorpusIndex:
+        """The corpus of ``kind``, loaded (or rebuilt), synced with the store and saved."""
+        kind = RecordKind(kind)
+        corpus = self._corpora.get(kind)
+        reason: str | None = None
+        if corpus is None:
+            folder = self.folder(kind)
+            if (folder / "manifest.json").exists() or folder.exists():
+                try:
+                    corpus = CorpusIndex.load(
+                        folder, kind, self.embedder, approximate_above=self.approximate_above
+                    )
+                except IndexCorrupt as exc:
+                    reason = f"index at {folder} is damaged ({exc}); rebuilt from the store"
+                    log.warning(reason)
+                    shutil.rmtree(folder, ignore_errors=True)
+            if corpus is None:
+                corpus = CorpusIndex(kind, self.embedder, approximate_above=self.approximate_above)
+        report = corpus.sync(self.store, progress=self.progress)
+        report.rebuilt_reason = reason
+        if report.changed or reason or not self.folder(kind).exists():
+            corpus.save(self.folder(kind))
+        self._corpora[kind] = corpus
+        self.reports[kind] = report
+        return corpus
+
+    def build(self) -> dict[RecordKind, SyncReport]:
+        """Sync both corpora (``scenehub index``)."""
+        for kind in RecordKind:
+            self._corpora.pop(kind, None)
+            self.corpus(kind)
+        return dict(self.reports)
+
+    # -- searching -------------------------------------------------------------------
+
+    def match_record(
+        self,
+        record_id: str,
+        *,
+        top_k: int = 10,
+        filters: Filters | None = None,
+        legs: tuple[str, ...] = LEGS,
+        collapse: bool = True,
+        depth: int = 100,
+    ) -> list[Match]:
+        """Capabilities for a scene, or scenes for a capability; same scorer both ways."""
+        try:
+            record = self.store.get(record_id)
+        except RecordNotFound as exc:
+            raise QueryError(f"no record with id {record_id!r} in the store") from exc
+        query = Query.from_record(record)
+        return rank(
+            self.corpus(OTHER_SIDE[record.kind]),
+            query,
+            filters=filters,
+            top_k=top_k,
+            legs=legs,
+            fusion=self.fusion,
+            collapse=collapse,
+            depth=depth,
+        )
+
+    def match_text(
+        self,
+        text: str,
+        against: RecordKind | str,
+        *,
+        top_k: int = 10,
+        filters: Filters | None = None,
+        legs: tuple[str, ...] = LEGS,
+        collapse: bool = True,
+        depth: int = 100,
+    ) -> list[Match]:
+        if not text or not text.strip():
+            raise QueryError("the query text is empty")
+        query = Query(text=text.strip())
+        if (
+            "bm25" in legs
+            and len(legs) == 1
+            and not self.corpus(against).lexical.query_terms(query.text)
+        ):
+            raise QueryError(f"the query {text!r} has no searchable words")
+        return rank(
+            self.corpus(against),
+            query,
+            filters=filters,
+            top_k=top_k,
+            legs=legs,
+            fusion=self.fusion,
+            collapse=collapse,
+            depth=depth,
+        )

@@ -1,0 +1,177 @@
+"""Per-record facets (domains, place, deadline, budget, batch, source) and the filters on them.
+
+Filters turn into a boolean mask over index rows *before* any ranking: BM25 scores of
+masked rows are dropped and FAISS searches only the allowed keys. A filter value that no
+record carries is an error (a typo would otherwise silently return nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from core.normalize.districts import normalize_district
+from core.normalize.domains import DOMAINS
+from core.records import StoredRecord
+from matching.errors import FilterError
+
+Mask = npt.NDArray[np.bool_]
+
+
+def record_facets(record: StoredRecord) -> dict[str, Any]:
+    """What filters, explanations and collapsing need of a record, JSON-ready."""
+    return {
+        "title": record.title,
+        "org": record.org,
+        "domains": list(record.domains),
+        "district": record.district,
+        "region": record.region,
+        "deadline": record.deadline.isoformat() if record.deadline else None,
+        "budget_cny": record.budget_cny,
+        "batch": record.batch,
+        "sources": [s for s in [record.list_name, record.source_url, *record.sources] if s],
+    }
+
+
+class FacetTable:
+    """Column view of the row facets: inverted lists for labels, arrays for numbers."""
+
+    def __init__(self, rows: Sequence[dict[str, Any]]) -> None:
+        self.size = len(rows)
+        self.labels: dict[str, dict[str, list[int]]] = {
+            "domains": {},
+            "district": {},
+            "region": {},
+            "batch": {},
+            "sources": {},
+        }
+        self.deadline = np.zeros(self.size, dtype=np.int64)  # 0 = no deadline
+        self.budget = np.full(self.size, -1, dtype=np.int64)  # -1 = no budget given
+        for row, facets in enumerate(rows):
+            for name, inverted in self.labels.items():
+                values = facets.get(name)
+                for value in values if isinstance(values, list) else [values]:
+                    if value:
+                        inverted.setdefault(value, []).append(row)
+            if facets.get("deadline"):
+                self.deadline[row] = date.fromisoformat(facets["deadline"]).toordinal()
+            if facets.get("budget_cny") is not None:
+                self.budget[row] = int(facets["budget_cny"])
+
+    def rows_with(self, name: str, values: Iterable[str]) -> Mask:
+        mask = np.zeros(self.size, dtype=bool)
+        for value in values:
+            mask[self.labels[name].get(value, [])] = True
+        return mask
+
+
+@dataclass
+class Filters:
+    """Conditions every result must meet. Empty lists / None mean "any"."""
+
+    domains: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    open_on: date | None = None  # keep records whose deadline is on/after this day (or unset)
+    budget_min: int | None = None
+    budget_max: int | None = None
+
+    def is_empty(self) -> bool:
+        return not (
+            self.domains
+            or self.districts
+            or self.regions
+            or self.batches
+            or self.sources
+            or self.open_on
+            or self.budget_min is not None
+            or self.budget_max is not None
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """The active filters, for explanations and stored subscriptions."""
+        out: dict[str, Any] = {}
+        for name in ("domains", "districts", "regions", "batches", "sources"):
+            if getattr(self, name):
+                out[name] = list(getattr(self, name))
+        if self.open_on:
+            out["open_on"] = self.open_on.isoformat()
+        if self.budget_min is not None:
+            out["budget_min"] = self.budget_min
+        if self.budget_max is not None:
+            out["budget_max"] = self.budget_max
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Filters:
+        data = dict(data)
+        if data.get("open_on"):
+            data["open_on"] = date.fromisoformat(data["open_on"])
+        return cls(**data)
+
+    def mask(self, table: FacetTable) -> Mask | None:
+        """Rows that pass, or ``None`` when nothing is filtered; unknown values raise."""
+        if self.budget_min is not None and self.budget_max is not None:
+            if self.budget_min > self.budget_max:
+                raise FilterError(
+                    f"budget range is empty: min {self.budget_min} > max {self.budget_max}"
+                )
+        if self.is_empty():
+            return None
+        mask = np.ones(table.size, dtype=bool)
+        for name, column in (
+            ("domains", "domains"),
+            ("districts", "district"),
+            ("regions", "region"),
+            ("batches", "batch"),
+        ):
+            wanted = [self._canonical(name, value) for value in getattr(self, name)]
+            if wanted:
+                self._check_known(
+                    name, wanted, table.labels[column], allow=DOMAINS if name == "domains" else ()
+                )
+                mask &= table.rows_with(column, wanted)
+        if self.sources:
+            matching = [
+                label
+                for label in table.labels["sources"]
+                if any(label == s or label.startswith(s) for s in self.sources)
+            ]
+            if not matching:
+                raise FilterError(f"no record comes from source {', '.join(self.sources)!r}")
+            mask &= table.rows_with("sources", matching)
+        if self.open_on:
+            mask &= (table.deadline == 0) | (table.deadline >= self.open_on.toordinal())
+        if self.budget_min is not None:
+            mask &= table.budget >= self.budget_min
+        if self.budget_max is not None:
+            mask &= (table.budget >= 0) & (table.budget <= self.budget_max)
+        return mask
+
+    @staticmethod
+    def _canonical(name: str, value: str) -> str:
+        value = value.strip()
+        if name == "districts":
+            place = normalize_district(value)
+            return place.district or value
+        return value
+
+    @staticmethod
+    def _check_known(
+        name: str, wanted: list[str], present: dict[str, list[int]], allow: Iterable[str] = ()
+    ) -> None:
+        known = set(present) | set(allow)
+        unknown = [value for value in wanted if value not in known]
+        if unknown:
+            choices = "、".join(sorted(known)[:40]) or "(none in the index)"
+            raise FilterError(
+                f"unknown {name[:-1] if name.endswith('s') else name} "
+                f"{'、'.join(unknown)!r}; known values: {choices}"
+            )

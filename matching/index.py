@@ -1,0 +1,250 @@
+"""One searchable corpus (all scenes, or all capabilities): BM25 + vectors + facets.
+
+The corpus is synced from the store by content hash (``RecordStore.content_hashes``):
+new and changed records are re-tokenised and re-embedded (through the embedding cache),
+removed ones dropped, everything else kept. On disk it is a folder whose manifest holds
+SHA-256 checksums of the other files; a folder that fails any check raises
+:class:`IndexCorrupt` and is rebuilt from the store by :func:`open_corpus`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from core.records import RecordKind, StoredRecord
+from core.store import RecordStore
+from matching.embedders import Embedder
+from matching.errors import IndexCorrupt
+from matching.facets import FacetTable, record_facets
+from matching.lexical.bm25 import LexicalIndex
+from matching.text import field_texts, passage_text
+from matching.vector.faiss_index import DEFAULT_APPROXIMATE_ABOVE, VectorIndex
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_FULL_SCAN_ABOVE = 5000  # fetch changed records by a full scan rather than an IN list
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    embedded: int = 0  # passages that really went through the model
+    rebuilt_reason: str | None = None  # set when a damaged index was replaced
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.removed)} removed, {self.embedded} embedded"
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class CorpusIndex:
+    """Rows of one kind of record, aligned across the lexical index and the facets."""
+
+    def __init__(
+        self,
+        kind: RecordKind,
+        embedder: Embedder,
+        *,
+        approximate_above: int = DEFAULT_APPROXIMATE_ABOVE,
+    ) -> None:
+        self.kind = RecordKind(kind)
+        self.embedder = embedder
+        self.ids: list[str] = []
+        self.hashes: list[str] = []
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.rows: list[dict[str, Any]] = []  # facets per row
+        self.next_key = 0
+        self.lexical = LexicalIndex()
+        self.vectors = VectorIndex(embedder.dim, approximate_above=approximate_above)
+        self._derive()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _derive(self) -> None:
+        self.row_of = {record_id: row for row, record_id in enumerate(self.ids)}
+        self.row_of_key = {int(key): row for row, key in enumerate(self.keys)}
+        self.facets = FacetTable(self.rows)
+
+    def row_fields(self, row: int) -> dict[str, str]:
+        facets = self.rows[row]
+        return facets.get("fields", {})  # type: ignore[no-any-return]
+
+    # -- syncing ------------------------------------------------------------------
+
+    def sync(
+        self, store: RecordStore, *, progress: Callable[[str], None] | None = None
+    ) -> SyncReport:
+        """Bring the corpus in line with the store; only changed records cost work."""
+        current = store.content_hashes(self.kind)
+        known = dict(zip(self.ids, self.hashes, strict=True))
+        report = SyncReport(
+            added=sorted(set(current) - set(known)),
+            updated=sorted(
+                rid for rid, digest in current.items() if rid in known and known[rid] != digest
+            ),
+            removed=sorted(set(known) - set(current)),
+        )
+        if not report.changed:
+            return report
+        todo = set(report.added) | set(report.updated)
+        records = self._fetch(store, todo)
+        if progress:
+            progress(f"{self.kind.value}: embedding {len(records)} changed records")
+        texts = [passage_text(record) for record in records]
+        misses_before = getattr(self.embedder, "misses", 0)
+        vectors = self.embedder.encode_passages(texts)
+        report.embedded = getattr(self.embedder, "misses", len(texts)) - misses_before
+
+        drop = set(report.removed) | set(report.updated)
+        keep = [row for row, rid in enumerate(self.ids) if rid not in drop]
+        self.vectors.remove(
+            self.keys[[self.row_of[rid] for rid in drop]] if drop else self.keys[:0]
+        )
+        new_keys = np.arange(self.next_key, self.next_key + len(records), dtype=np.int64)
+        self.next_key += len(records)
+        self.vectors.add(new_keys, vectors)
+
+        docs = [self.lexical.docs[row] for row in keep]
+        self.ids = [self.ids[row] for row in keep] + [r.id for r in records]
+        self.hashes = [self.hashes[row] for row in keep] + [r.content_hash for r in records]
+        self.keys = np.concatenate([self.keys[keep], new_keys])
+        new_rows = []
+        for record in records:
+            facets = record_facets(record)
+            facets["fields"] = field_texts(record)
+            new_rows.append(facets)
+            docs.append(self.lexical.encode_document(facets["fields"]))
+        self.rows = [self.rows[row] for row in keep] + new_rows
+        if progress:
+            progress(f"{self.kind.value}: rebuilding BM25 over {len(docs)} records")
+        self.lexical.set_documents(docs)
+        self._derive()
+        return report
+
+    def _fetch(self, store: RecordStore, ids: set[str]) -> list[StoredRecord]:
+        if not ids:
+            return []
+        if len(ids) > _FULL_SCAN_ABOVE:
+            records = [r for r in store.iter_records(kind=self.kind) if r.id in ids]
+        else:
+            records = list(store.iter_records(kind=self.kind, ids=ids))
+        return sorted(records, key=lambda record: record.id)
+
+    # -- persistence ----------------------------------------------------------------
+
+    def save(self, folder: Path) -> None:
+        """Write to a sibling temp folder, then swap it in: a crash never leaves half an index."""
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.vectors.save(tmp / "vectors.faiss")
+        files = [tmp / "vectors.faiss", *self.lexical.save(tmp)]
+        rows_path = tmp / "rows.json"
+        rows_path.write_text(
+            json.dumps(
+                {
+                    "ids": self.ids,
+                    "hashes": self.hashes,
+                    "keys": self.keys.tolist(),
+                    "rows": self.rows,
+                },
+                ensure_ascii=False,
+            ),
+            encoding="utf-8",
+        )
+        files.append(rows_path)
+        manifest = {
+            "format": FORMAT_VERSION,
+            "kind": self.kind.value,
+            "embedder": self.embedder.name,
+            "dim": self.embedder.dim,
+            "next_key": self.next_key,
+            "count": len(self.ids),
+            "checksums": {path.name: _sha256(path) for path in files},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(
+        cls,
+        folder: Path,
+        kind: RecordKind,
+        embedder: Embedder,
+        *,
+        approximate_above: int = DEFAULT_APPROXIMATE_ABOVE,
+    ) -> CorpusIndex:
+        """Load and verify; raise :class:`IndexCorrupt` saying what is wrong."""
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT_VERSION:
+                raise IndexCorrupt(
+                    f"index format {manifest.get('format')!r} is not {FORMAT_VERSION}"
+                )
+            if manifest["embedder"] != embedder.name or manifest["dim"] != embedder.dim:
+                raise IndexCorrupt(
+                    f"index was built with {manifest['embedder']}, not {embedder.name}"
+                )
+            for name, digest in manifest["checksums"].items():
+                if _sha256(folder / name) != digest:
+                    raise IndexCorrupt(f"{name} does not match its checksum")
+            index = cls(kind, embedder, approximate_above=approximate_above)
+            data = json.loads((folder / "rows.json").read_text(encoding="utf-8"))
+            index.ids, index.hashes, index.rows = data["ids"], data["hashes"], data["rows"]
+            index.keys = np.asarray(data["keys"], dtype=np.int64)
+            index.next_key = int(manifest["next_key"])
+            index.lexical = LexicalIndex.load(folder)
+            index.vectors = VectorIndex.load(
+                folder / "vectors.faiss", approximate_above=approximate_above
+            )
+        except IndexCorrupt:
+            raise
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise IndexCorrupt(f"{type(exc).__name__}: {exc}") from exc
+        sizes = {
+            len(index.ids),
+            len(index.hashes),
+            len(index.rows),
+            len(index.keys),
+            len(index.lexical),
+            len(index.vectors),
+        }
+        if len(sizes) != 1:
+            raise IndexCorrupt(f"parts disagree on the number of records: {sorted(sizes)}")
+        index._derive()
+        return index
+
+    def vector_of(self, row: int) -> npt.NDArray[np.float32]:
+        return self.vectors.reconstruct(int(self.keys[row]))

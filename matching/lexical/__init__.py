@@ -1,0 +1,1 @@
+"""Lexical leg: jieba tokens, field-aware BM25 (bm25s)."""

@@ -1,0 +1,1 @@
+"""Dense leg: FAISS behind add / remove / search / save / load / len."""
