@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends
 
 from core.settings import get_settings
 from core.store import RecordStore
@@ -13,3 +16,6 @@ def get_store() -> RecordStore:
     settings = get_settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     return RecordStore.from_settings(settings)
+
+
+StoreDep = Annotated[RecordStore, Depends(get_store)]

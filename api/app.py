@@ -1,0 +1,25 @@
+"""The FastAPI application: ``uvicorn api.app:app`` or ``scenehub serve``."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.routes import records
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="scenehub",
+        description="Scene opportunity and capability lists, matching and contributor rankings.",
+        version="0.1.0",
+    )
+    app.include_router(records.router)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app
+
+
+app = create_app()
