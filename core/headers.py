@@ -90,6 +90,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "产品简介",
         "能力简介",
         "主要内容",
+        "正文",
+        "需求概述",
+        "能力介绍",
     ),
     "tech_requirements": (
         "tech_requirements",

@@ -1,0 +1,1 @@
+"""Generic extraction: pure functions over bytes, HTML and attachment files (no Scrapy state)."""

@@ -1,0 +1,147 @@
+"""List pages: which links are items (detail pages) and which are further list pages.
+
+Pagination patterns from real gov portals (crawl.md §1.4): ``index_N.html`` (first page
+without suffix), ``?page=N`` / ``pageNo=`` / ``PageIndex=`` / ``currPage=``, 下一页/尾页/末页
+links, and page counts held in JavaScript (``createPageHTML(N, cur, "index", "html")``,
+``countPage = N``, ``totalPage = N``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from parsel import Selector
+
+from crawlers.extraction.attachments import ATTACHMENT_EXTENSIONS
+
+_NEXT_WORDS = ("下一页", "下页", "尾页", "末页", "next", "»", ">>")
+_CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,"
+    r"\s*['\"](\w+)['\"]"
+)
+_COUNT_PAGE = re.compile(r"\b(?:countPage|totalPage|pageCount|totalPages)\s*[=:]\s*['\"]?(\d+)")
+_PAGE_PARAMS = ("page", "pageno", "pageindex", "currpage", "pagenum", "p")
+_INDEX_N = re.compile(r"^(?P<stem>.*/[\w-]*?)(?P<sep>[_-])(?P<n>\d+)\.(?P<ext>s?html?)$")
+_NAV_TEXT = {"首页", "上一页", "返回", "更多", "网站地图", "english", "登录", "注册", "无障碍"}
+MAX_PAGES = 500
+
+
+@dataclass(frozen=True)
+class ItemLink:
+    url: str
+    text: str
+    context: str  # the entry's other text (usually its date): part of its fingerprint
+
+
+def _is_attachment(url: str) -> bool:
+    return urlsplit(url).path.lower().endswith(ATTACHMENT_EXTENSIONS)
+
+
+def page_param(url: str) -> tuple[str, int] | None:
+    """The paging query parameter of a URL and its value, e.g. ``('pageNo', 3)``."""
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key.lower() in _PAGE_PARAMS and value.isdigit():
+            return key, int(value)
+    return None
+
+
+def with_page(url: str, key: str, number: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, str(number) if k == key else v) for k, v in parse_qsl(parts.query, True)]
+    if key not in {k for k, _ in query}:
+        query.append((key, str(number)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def is_pagination_url(url: str, base: str) -> bool:
+    if page_param(url):
+        return True
+    match = _INDEX_N.match(urlsplit(url).path)
+    return bool(match) and match.group("stem").rsplit("/", 1)[-1] in {"index", "list", "default"}
+
+
+def pagination_urls(selector: Selector, base: str) -> list[str]:
+    """Every further list page this page reveals (the scheduler drops repeats)."""
+    urls: list[str] = []
+    html_text = selector.get() or ""
+    for match in _CREATE_PAGE.finditer(html_text):
+        total, stem, ext = int(match.group(1)), match.group(3), match.group(4)
+        urls.append(urljoin(base, f"{stem}.{ext}"))
+        urls += [urljoin(base, f"{stem}_{n}.{ext}") for n in range(1, min(total, MAX_PAGES))]
+    counted = _COUNT_PAGE.search(html_text)
+    for anchor in selector.css("a[href]"):
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        url = urljoin(base, href)
+        text = " ".join(anchor.css("::text").getall()).strip().lower()
+        if any(word in text for word in _NEXT_WORDS) or (
+            text.isdigit() and is_pagination_url(url, base)
+        ):
+            urls.append(url)
+            urls += _expand_to(url, base, counted)
+    return list(dict.fromkeys(u for u in urls if u != base))
+
+
+def _expand_to(last: str, base: str, counted: re.Match[str] | None) -> list[str]:
+    """From a 尾页-style link, every page up to it (so one list page reveals them all)."""
+    param = page_param(last)
+    if param:
+        key, number = param
+        total = max(number, int(counted.group(1)) if counted else 0)
+        return [with_page(last, key, n) for n in range(1, min(total, MAX_PAGES) + 1)]
+    match = _INDEX_N.match(urlsplit(last).path)
+    if match:
+        n = int(match.group("n"))
+        stem, sep, ext = match.group("stem"), match.group("sep"), match.group("ext")
+        parts = urlsplit(last)
+        return [
+            urlunsplit(parts._replace(path=f"{stem}{sep}{i}.{ext}"))
+            for i in range(1, min(n, MAX_PAGES) + 1)
+        ]
+    return []
+
+
+def _path(node: Selector) -> str:
+    root = node.root
+    return str(root.getroottree().getpath(root)) if hasattr(root, "getroottree") else "/"
+
+
+def item_links(
+    selector: Selector, base: str, css: str | None = None, min_text: int = 6
+) -> list[ItemLink]:
+    """Links to detail pages: the largest group of title-like links sharing a container."""
+    anchors = selector.css(css) if css else selector.css("a[href]")
+    groups: dict[str, list[ItemLink]] = defaultdict(list)
+    for anchor in anchors:
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        url = urljoin(base, href)
+        text = " ".join(" ".join(anchor.css("::text").getall()).split())
+        text = text or (anchor.attrib.get("title") or "").strip()
+        if urlsplit(url).scheme not in {"http", "https"} or _is_attachment(url):
+            continue
+        if not css and (len(text) < min_text or text.lower() in _NAV_TEXT):
+            continue
+        if not css and is_pagination_url(url, base):
+            continue
+        entry = anchor.xpath("./ancestor::*[self::li or self::tr or self::dd or self::p][1]")
+        context = ""
+        if entry:
+            context = " ".join(" ".join(entry[0].css("::text").getall()).split())
+            context = context.replace(text, "").strip()
+        container = anchor.xpath("./ancestor::*[self::ul or self::table or self::div][1]")
+        key = _path(container[0]) if container else "/"
+        groups[key].append(ItemLink(url, text, context))
+    if css:
+        return [link for group in groups.values() for link in group]
+    if not groups:
+        return []
+    best = max(groups.values(), key=len)
+    if len(best) < 3:
+        return [link for group in groups.values() for link in group]
+    return best

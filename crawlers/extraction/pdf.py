@@ -1,0 +1,52 @@
+"""PDF tables via pdfplumber, with tables continued across pages stitched into one.
+
+A page whose first table starts without a header row (or repeats the previous header) and has
+the previous table's width continues that table (crawl.md §2.5). Merged cells read as None and
+become blanks; ``grid.table_rows`` then carries the firm from the row above.
+"""
+
+from __future__ import annotations
+
+import io
+
+from core.headers import header_score
+from crawlers.extraction.grid import Table, cell_text
+from crawlers.extraction.xlsx import AttachmentError
+
+MAX_PAGES = 200
+
+
+def pdf_tables(data: bytes, location: str) -> list[Table]:
+    import pdfplumber
+
+    tables: list[Table] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages[:MAX_PAGES], start=1):
+                heading = _first_line(page.extract_text() or "") if number == 1 else None
+                for index, raw in enumerate(page.extract_tables()):
+                    grid = [[cell_text(c) for c in row] for row in raw]
+                    if not grid:
+                        continue
+                    if index == 0 and tables and _continues(tables[-1], grid):
+                        if grid[0] == tables[-1].rows[0]:
+                            grid = grid[1:]
+                        tables[-1].rows.extend(grid)
+                        continue
+                    tables.append(Table(grid, f"{location}#p{number}", heading))
+    except Exception as exc:  # pdfminer raises PDFSyntaxError, PSEOF, ...
+        raise AttachmentError(f"not a readable PDF: {exc}") from exc
+    return tables
+
+
+def _continues(previous: Table, grid: list[list[str]]) -> bool:
+    if len(grid[0]) != len(previous.rows[0]):
+        return False
+    return grid[0] == previous.rows[0] or header_score([c for c in grid[0] if c]) < 2
+
+
+def _first_line(text: str) -> str | None:
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:200]
+    return None

@@ -1,0 +1,1 @@
+"""Downloader middlewares: real encodings, and retries that back off and honour Retry-After."""

@@ -1,0 +1,109 @@
+"""Run one crawl in this process (Twisted reactors cannot restart: callers use a subprocess).
+
+``python -m crawlers.run --source NAME`` / ``--url URL --kind auto`` crawls, stores, writes
+the report to the database and prints it as JSON on stdout. ``scenehub crawl`` runs exactly
+this in a child process, so a killed crawl can simply be run again: finished pages are
+skipped (their state is in ``crawl_pages``), unfinished ones re-fetched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from core.settings import get_settings, normalize_database_url
+from core.store import RecordStore
+from crawlers import settings as crawl_settings
+from crawlers.report import build_report
+from crawlers.sources import Source, SourceError, get_source, source_for_url
+from crawlers.spiders import SPIDERS
+from crawlers.state import CrawlState
+
+
+def scrapy_settings(
+    source: Source, database_url: str, fast: bool = False, overrides: dict[str, Any] | None = None
+) -> Settings:
+    settings = Settings()
+    settings.setmodule(crawl_settings, priority="project")
+    settings.set("SCENEHUB_DATABASE_URL", database_url)
+    settings.set("ROBOTSTXT_OBEY", source.obey_robots)
+    if source.download_delay is not None:
+        settings.set("DOWNLOAD_DELAY", source.download_delay)
+    if source.concurrency is not None:
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency)
+    if fast:
+        settings.setdict(crawl_settings.LOOPBACK_OVERRIDES, priority="cmdline")
+    settings.setdict(overrides or {}, priority="cmdline")
+    return settings
+
+
+def crawl(
+    source: Source,
+    database_url: str,
+    fast: bool = False,
+    overrides: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Crawl one source to the end (or to a shutdown signal) and return its stored report."""
+    store = RecordStore.from_url(normalize_database_url(database_url))
+    state = CrawlState(store.engine)
+    run_id, interrupted = state.start_run(source.name, source.kind, list(source.start_urls))
+    page_states = state.pages(source.name)
+    started = time.perf_counter()
+    process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides))
+    crawler = process.create_crawler(SPIDERS[source.shape])
+    process.crawl(crawler, source=source, run_id=run_id, page_states=page_states)
+    status = "failed"
+    try:
+        process.start()
+        report = build_report(crawler, source, run_id, interrupted, time.perf_counter() - started)
+        status = report["status"]
+    finally:
+        if status == "failed":
+            report = {"run_id": run_id, "source": source.name, "status": "failed"}
+        state.finish_run(run_id, report, status)
+        store.engine.dispose()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawlers.run")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--source")
+    target.add_argument("--url")
+    parser.add_argument("--kind", default=None, choices=["scene", "capability", "auto"])
+    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--fast", action="store_true")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args(argv)
+    settings = get_settings()
+    try:
+        if args.source:
+            source = get_source(args.source, settings.home / "sources")
+            if args.kind:
+                from dataclasses import replace
+
+                source = replace(source, kind=args.kind)
+        else:
+            source = source_for_url(args.url, args.kind or "auto")
+        if args.base_url:
+            source = source.with_base_url(args.base_url)
+    except SourceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value) if value[:1] in "0123456789[{tf-" else value
+    report = crawl(source, settings.resolved_database_url, args.fast, overrides)
+    print(json.dumps(report, ensure_ascii=False, default=str))
+    return 0 if report.get("status") in {"finished", "interrupted"} else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""Scrapy settings for scenehub crawls (crawl.md §2.6): polite to small gov servers by default.
+
+Loopback runs (tests, the benchmark, the demo against the sample portal) switch politeness
+off with :data:`LOOPBACK_OVERRIDES` (``scenehub crawl --fast``); never use it on real portals.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "scenehub"
+USER_AGENT = "scenehub/0.1 (+https://github.com/scenehub; list crawler for public scene lists)"
+
+ROBOTSTXT_OBEY = True  # a source may override, with a reason that is recorded in each report
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0  # seconds, doubled per retry; 0 disables the pause
+RETRY_BACKOFF_MAX = 30.0
+RETRY_AFTER_MAX = 120.0  # a Retry-After longer than this gives the request up
+
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024  # attachments can be large; anything bigger is refused
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated page is a failure (retried), not half a list
+
+HTTPCACHE_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_FORMATTER = "crawlers.logformatter.QuietDropsLogFormatter"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.retry.BackoffRetryMiddleware": 550,
+    "crawlers.middlewares.encoding.EncodingMiddleware": 950,
+}
+
+ITEM_PIPELINES = {
+    "crawlers.pipelines.map_columns.MapColumnsPipeline": 100,
+    "crawlers.pipelines.normalize_text.NormalizeTextPipeline": 200,
+    "crawlers.pipelines.normalize_dates.NormalizeDatesPipeline": 300,
+    "crawlers.pipelines.normalize_money.NormalizeMoneyPipeline": 400,
+    "crawlers.pipelines.normalize_districts.NormalizeDistrictsPipeline": 500,
+    "crawlers.pipelines.normalize_domains.NormalizeDomainsPipeline": 600,
+    "crawlers.pipelines.validate.ValidatePipeline": 700,
+    "crawlers.pipelines.dedupe.DedupePipeline": 800,
+    "crawlers.pipelines.store.StorePipeline": 900,
+}
+
+SCENEHUB_STORE_BATCH = 200  # records per upsert transaction
+
+#: politeness off, for loopback only (tests, benchmark, demo against the sample portal)
+LOOPBACK_OVERRIDES: dict[str, object] = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 32,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
+    "RETRY_BACKOFF_BASE": 0,
+    "RETRY_AFTER_MAX": 5,
+    "DOWNLOAD_TIMEOUT": 15,
+}

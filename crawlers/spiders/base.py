@@ -1,0 +1,298 @@
+"""The generic portal spider: list pages, detail pages, HTML tables and attachments.
+
+Shape subclasses only switch parts off. Every detail page and attachment is a *leaf*:
+remembered per source (list-entry fingerprint, ETag/Last-Modified, body hash) so that an
+unchanged portal costs only its list pages on the next crawl, and announced to the storage
+pipeline with a :class:`PageDone` after its items (the resume log).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+from twisted.python.failure import Failure
+
+from crawlers.extraction.attachments import attachment_links
+from crawlers.extraction.detail import detail_row
+from crawlers.extraction.files import AttachmentError, attachment_tables
+from crawlers.extraction.grid import Table, table_rows
+from crawlers.extraction.html_tables import html_tables
+from crawlers.extraction.links import item_links, pagination_urls
+from crawlers.items import PageDone, RowItem
+from crawlers.sources import Source
+from crawlers.spiders.failures import failure_reason
+from crawlers.state import PageState
+
+_YEAR_IN_URL = re.compile(r"(?:t|/)(20\d{2})(?:\d{2})")
+_DATE_TEXT = re.compile(r"(20\d{2})\s*[年.\-/]")
+_FIELDS_OF_AN_ITEM = 2  # a detail page is an item when it prints at least this many fields
+
+
+def _sha(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+class PortalSpider(scrapy.Spider):
+    """Any portal: reads tables, follows item links, attachments and pagination."""
+
+    name = "portal"
+    read_tables = True
+    follow_items = True
+    follow_attachments = True
+
+    def __init__(
+        self,
+        source: Source,
+        run_id: int | None = None,
+        page_states: dict[str, PageState] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.source = source
+        self.run_id = run_id
+        self.kind = source.kind
+        self.allowed_domains = list(source.allowed_domains)
+        self.page_states = page_states or {}
+        self.revisit = timedelta(days=source.revisit_days)
+        self.failures: list[dict[str, Any]] = []
+        self.list_pages = 0
+
+    def name_for_state(self) -> str:
+        return self.source.name
+
+    # -- requests ----------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.source.start_urls:
+            yield self.list_request(url)
+
+    def list_request(self, url: str, dont_filter: bool = False) -> Request:
+        """List pages are always fetched: they are where changes show up."""
+        return Request(
+            url, callback=self.parse_list, errback=self.on_error, dont_filter=dont_filter,
+            meta={"role": "list", "dont_cache": True},
+        )
+
+    def leaf_request(
+        self, url: str, role: str, announced: str, callback: Callable[..., Any]
+    ) -> Request | None:
+        """A detail page or attachment; None when the source already holds it unchanged."""
+        fingerprint = _sha(url, announced)
+        state = self.page_states.get(url)
+        if (
+            state is not None
+            and state.fingerprint == fingerprint
+            and state.content_hash
+            and datetime.now(UTC) - state.fetched_at < self.revisit
+        ):
+            self.crawler.stats.inc_value(f"scenehub/incremental/skipped/{role}")  # type: ignore[union-attr]
+            return None
+        headers = {}
+        if state is not None and state.etag:
+            headers["If-None-Match"] = state.etag
+        if state is not None and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return Request(
+            url, callback=callback, errback=self.on_error, headers=headers,
+            meta={"role": role, "fingerprint": fingerprint, "announced": announced,
+                  "handle_httpstatus_list": [304]},
+        )
+
+    # -- callbacks ---------------------------------------------------------------
+
+    def parse_list(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            yield from self.parse_attachment(response)
+            return
+        self.list_pages += 1
+        found = False
+        try:
+            selector = response.selector
+            if self.read_tables:
+                items = list(self.table_items(response, html_tables(response.text, response.url)))
+                found = found or bool(items)
+                yield from items
+            if self.follow_attachments:
+                for link in attachment_links(selector, response.url):
+                    found = True
+                    request = self.leaf_request(
+                        link.url, "attachment", link.text, self.parse_attachment
+                    )
+                    if request is not None:
+                        request.meta["hinted"] = link.hinted
+                        request.meta["source_page"] = response.url
+                        yield request
+            if self.follow_items:
+                for item_link in item_links(selector, response.url, self.source.item_selector):
+                    if not self._allowed(item_link.url):
+                        continue
+                    found = True
+                    request = self.leaf_request(
+                        item_link.url, "detail", f"{item_link.text}|{item_link.context}",
+                        self.parse_detail,
+                    )
+                    if request is not None:
+                        request.meta["link_text"] = item_link.text
+                        yield request
+                if self.source.follow_pagination and self.list_pages < self.source.max_pages:
+                    for url in pagination_urls(selector, response.url):
+                        if self._allowed(url):
+                            yield self.list_request(url)
+            if not found:
+                # a start URL that is itself a detail page
+                yield from self.detail_items(response, response.meta.get("link_text"))
+        except Exception as exc:  # a malformed page must not stop the crawl
+            self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        done = self.unchanged(response)
+        if done is not None:
+            yield done
+            return
+        if not isinstance(response, TextResponse):
+            yield from self.parse_attachment(response)
+            return
+        count = 0
+        try:
+            for item in self.detail_items(response, response.meta.get("link_text")):
+                count += isinstance(item, RowItem)
+                yield item
+        except Exception as exc:
+            self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
+            return
+        yield self.page_done(response, count)
+
+    def parse_attachment(self, response: Response) -> Iterator[Any]:
+        done = self.unchanged(response)
+        if done is not None:
+            yield done
+            return
+        source_page = response.meta.get("source_page") or response.url
+        try:
+            tables = attachment_tables(response.body, response.url, response.meta.get("hinted"))
+        except AttachmentError as exc:
+            self.fail("attachment_unreadable", response.url, str(exc))
+            return
+        except Exception as exc:
+            self.fail("attachment_unreadable", response.url, f"{type(exc).__name__}: {exc}")
+            return
+        self.crawler.stats.inc_value("scenehub/attachments/read")  # type: ignore[union-attr]
+        items = list(self.table_items(response, tables, source_page, response.url))
+        yield from items
+        yield self.page_done(response, len(items))
+
+    # -- item building -----------------------------------------------------------
+
+    def table_items(
+        self,
+        response: Response,
+        tables: Iterable[Table],
+        source_url: str | None = None,
+        attachment_url: str | None = None,
+    ) -> Iterator[RowItem]:
+        year = self.page_year(response)
+        for table in tables:
+            for row in table_rows(table):
+                yield RowItem(
+                    row=row.values,
+                    source_url=source_url or response.url,
+                    attachment_url=attachment_url,
+                    kind=self.kind,
+                    location=row.location,
+                    list_name=row.list_name or response.meta.get("announced"),
+                    batch=row.batch,
+                    section=row.section,
+                    page_year=year,
+                    continued_org=row.continued_org,
+                )
+
+    def detail_items(self, response: TextResponse, link_text: str | None) -> Iterator[Any]:
+        tables = html_tables(response.text, response.url)
+        rows = list(self.table_items(response, tables))
+        if rows:
+            yield from rows
+        else:
+            from core.headers import map_header
+
+            row = detail_row(response.selector)
+            fields = {map_header(label).field for label in row} - {
+                None, "title", "published_at", "description",
+            }
+            if len(fields) >= _FIELDS_OF_AN_ITEM and ("标题" in row or link_text):
+                row.setdefault("标题", link_text)
+                yield RowItem(
+                    row=row, source_url=response.url, kind=self.kind, location=response.url,
+                    list_name=link_text, page_year=self.page_year(response),
+                )
+        if self.follow_attachments:
+            for link in attachment_links(response.selector, response.url):
+                request = self.leaf_request(link.url, "attachment", link.text, self.parse_attachment)
+                if request is not None:
+                    request.meta["hinted"] = link.hinted
+                    request.meta["source_page"] = response.url
+                    yield request
+
+    # -- incremental state ---------------------------------------------------------
+
+    def unchanged(self, response: Response) -> PageDone | None:
+        """A PageDone (and no parsing) when the server or the body hash says nothing changed."""
+        state = self.page_states.get(response.url)
+        if response.status == 304 and state is not None:
+            self.crawler.stats.inc_value("scenehub/incremental/not_modified")  # type: ignore[union-attr]
+            return self.page_done(response, 0, state.content_hash)
+        digest = hashlib.sha256(response.body).hexdigest()
+        if state is not None and state.content_hash == digest:
+            self.crawler.stats.inc_value("scenehub/incremental/same_content")  # type: ignore[union-attr]
+            return self.page_done(response, 0, digest)
+        return None
+
+    def page_done(self, response: Response, items: int, digest: str | None = None) -> PageDone:
+        headers = response.headers
+        etag = headers.get(b"ETag")
+        modified = headers.get(b"Last-Modified")
+        return PageDone(
+            url=response.url,
+            role=str(response.meta.get("role", "detail")),
+            fingerprint=response.meta.get("fingerprint"),
+            etag=etag.decode("latin-1") if etag else None,
+            last_modified=modified.decode("latin-1") if modified else None,
+            content_hash=digest or hashlib.sha256(response.body).hexdigest(),
+            items=items,
+        )
+
+    # -- helpers -------------------------------------------------------------------
+
+    def page_year(self, response: Response) -> int:
+        match = _YEAR_IN_URL.search(response.url)
+        if match:
+            return int(match.group(1))
+        if isinstance(response, TextResponse):
+            found = _DATE_TEXT.search(response.text[:20000])
+            if found:
+                return int(found.group(1))
+        return datetime.now(UTC).year
+
+    def _allowed(self, url: str) -> bool:
+        from urllib.parse import urlsplit
+
+        host = urlsplit(url).hostname or ""
+        return not self.allowed_domains or any(
+            host == d or host.endswith("." + d) for d in self.allowed_domains
+        )
+
+    def fail(self, reason: str, url: str, detail: str) -> None:
+        self.crawler.stats.inc_value(f"scenehub/failures/{reason}")  # type: ignore[union-attr]
+        self.failures.append({"reason": reason, "url": url, "detail": detail[:300]})
+        self.logger.warning("%s: %s (%s)", reason, url, detail[:300])
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        reason, detail = failure_reason(failure)
+        self.fail(reason, url, detail)
