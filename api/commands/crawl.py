@@ -1,9 +1,171 @@
-"""CLI commands for `crawl`; filled in by its issue."""
+"""``scenehub crawl``, ``sources``, ``crawls`` and ``sample-portal``: crawl portals into the store.
+
+A crawl runs in a child process (``python -m crawlers.run``): Twisted's reactor cannot be
+restarted, and a child that is killed leaves the CLI able to say so. Running the same
+command again resumes: pages whose items were stored are skipped, the rest re-fetched.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from typing import Annotated, Any
+
 import typer
+
+from api.deps import get_store
+from core.settings import get_settings
+from crawlers.report import format_report
+from crawlers.sources import SourceError, load_sources
+from crawlers.state import CrawlState
+
+
+def _run_crawl(args: list[str]) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.setdefault("SCENEHUB_HOME", str(get_settings().home))
+    command = [sys.executable, "-m", "crawlers.run", *args]
+    try:
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env, check=False)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: run the same command again to resume.", err=True)
+        raise typer.Exit(130) from None
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode == 2 or not lines:
+        raise typer.Exit(done.returncode or 1)
+    report: dict[str, Any] = json.loads(lines[-1])
+    return report
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    @app.command("crawl")
+    def crawl(
+        url: Annotated[str | None, typer.Argument(help="A list page, detail page or file URL.")] = None,
+        kind: Annotated[
+            str, typer.Option(help="scene | capability | auto (decided per list from its headers).")
+        ] = "auto",
+        source: Annotated[
+            str | None, typer.Option("--source", help="A source entry (scenehub sources list).")
+        ] = None,
+        base_url: Annotated[
+            str | None, typer.Option(help="Serve a source's start URLs from another host:port.")
+        ] = None,
+        fast: Annotated[
+            bool,
+            typer.Option("--fast", help="Politeness off (no delay, no AutoThrottle): loopback only."),
+        ] = False,
+        setting: Annotated[
+            list[str] | None, typer.Option("--set", help="Scrapy setting KEY=VALUE (repeatable).")
+        ] = None,
+    ) -> None:
+        """Crawl URL (or --source NAME) into the store and print the crawl report."""
+        if (url is None) == (source is None):
+            typer.echo("error: give either a URL or --source NAME (not both).", err=True)
+            raise typer.Exit(2)
+        if kind not in {"scene", "capability", "auto"}:
+            typer.echo(f"error: --kind must be scene, capability or auto, not {kind!r}", err=True)
+            raise typer.Exit(2)
+        args = ["--source", source] if source else ["--url", str(url)]
+        if source is None or kind != "auto":
+            args += ["--kind", kind]
+        if base_url:
+            args += ["--base-url", base_url]
+        if fast:
+            args.append("--fast")
+        for item in setting or []:
+            args += ["--set", item]
+        report = _run_crawl(args)
+        typer.echo(format_report(report))
+        if report.get("status") == "interrupted":
+            typer.echo("interrupted: run the same command again to resume.", err=True)
+            raise typer.Exit(130)
+        if report.get("status") != "finished":
+            raise typer.Exit(1)
+
+    sources_app = typer.Typer(help="Declarative crawl sources (crawlers/sources/*.toml).")
+    app.add_typer(sources_app, name="sources")
+
+    @sources_app.command("list")
+    def sources_list() -> None:
+        """Every source with its start URLs and its last crawl."""
+        settings = get_settings()
+        try:
+            sources = load_sources(settings.home / "sources")
+        except SourceError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        last = CrawlState(get_store().engine).last_runs()
+        for name, entry in sorted(sources.items()):
+            run = last.get(name)
+            when = (
+                f"last crawl #{run.id} {run.started_at:%Y-%m-%d %H:%M} {run.status}: "
+                f"{run.items_new} new, {run.items_updated} updated, {run.failures} failures"
+                if run else "never crawled"
+            )
+            robots = "" if entry.obey_robots else f" [robots.txt ignored: {entry.robots_reason}]"
+            typer.echo(f"{name}  ({entry.kind}, {entry.shape}){robots}  {when}")
+            for start in entry.start_urls:
+                typer.echo(f"    {start}")
+
+    crawls_app = typer.Typer(help="Crawl runs and their reports.")
+    app.add_typer(crawls_app, name="crawls")
+
+    @crawls_app.command("list")
+    def crawls_list(
+        source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+        limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 20,
+    ) -> None:
+        """Recent crawl runs, newest first."""
+        runs = CrawlState(get_store().engine).runs(source, limit)
+        if not runs:
+            typer.echo("no crawls yet.")
+        for run in runs:
+            typer.echo(
+                f"#{run.id}  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.source}  {run.status}  "
+                f"pages {run.pages_fetched}  new {run.items_new}  updated {run.items_updated}  "
+                f"unchanged {run.items_unchanged}  failures {run.failures}"
+            )
+
+    @crawls_app.command("show")
+    def crawls_show(
+        run_id: Annotated[int, typer.Argument(help="A run id from `scenehub crawls list`.")],
+        as_json: Annotated[bool, typer.Option("--json", help="The whole stored report.")] = False,
+    ) -> None:
+        """One crawl's report: counts, failures by reason with URLs, rejected rows."""
+        run = CrawlState(get_store().engine).run(run_id)
+        if run is None:
+            typer.echo(f"error: no crawl with id {run_id}", err=True)
+            raise typer.Exit(1)
+        if as_json or not run.report.get("pages_fetched") and run.status != "finished":
+            typer.echo(json.dumps(run.report or {"status": run.status}, ensure_ascii=False, indent=2))
+            return
+        typer.echo(format_report(run.report))
+        for rejected in run.report.get("rejected", [])[:20]:
+            typer.echo(f"  rejected {rejected['location']}: {rejected['reason']}")
+
+    portal_app = typer.Typer(help="The offline sample portal (demo, tests, benchmark).")
+    app.add_typer(portal_app, name="sample-portal")
+
+    @portal_app.command("serve")
+    def portal_serve(
+        port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8750,
+        scale: Annotated[int, typer.Option(min=1, help="N×60 detail pages.")] = 1,
+        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    ) -> None:
+        """Serve the sample portal until Ctrl-C; crawl it with
+        ``scenehub crawl --source sample-portal --base-url URL``."""
+        from crawlers.sample_portal.server import make_server
+
+        try:
+            server = make_server(host, port, scale)
+        except OSError as exc:
+            typer.echo(f"error: cannot listen on {host}:{port}: {exc}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"sample portal at http://{host}:{server.server_address[1]} (Ctrl-C stops)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
