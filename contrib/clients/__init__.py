@@ -1,0 +1,1 @@
+"""Hub clients: Hugging Face (through ``huggingface_hub``), ModelScope and GitHub (httpx)."""

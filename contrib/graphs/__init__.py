@@ -1,0 +1,1 @@
+"""Graphs built from snapshots: lineage, developer↔repo contribution, enterprise↔accounts."""

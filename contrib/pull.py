@@ -1,0 +1,138 @@
+"""One pull: every hub with registered accounts → one dated, immutable snapshot.
+
+Work is split into parts (hub, account, kind); each is stored with its marker in one
+transaction. If anything fails, the snapshot stays ``partial`` (rankings ignore it) and
+rerunning the same pull skips the parts already stored.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+
+from contrib.clients.github import GitHubClient
+from contrib.clients.hf import HfClient, derivative_stats
+from contrib.clients.modelscope import ModelScopeClient
+from contrib.errors import ContribError, PullIncomplete
+from contrib.registry import Registry
+from contrib.snapshots import SnapshotStore
+from contrib.types import Activity, Hub, RepoStat
+
+DEFAULT_ENDPOINTS = {
+    Hub.HF: "https://huggingface.co",
+    Hub.MODELSCOPE: "https://www.modelscope.cn",
+    Hub.GITHUB: "https://api.github.com",
+}
+
+
+@dataclass
+class Clients:
+    """Clients per hub; built from endpoints unless injected (tests inject mock transports)."""
+
+    hf: HfClient | None = None
+    modelscope: ModelScopeClient | None = None
+    github: GitHubClient | None = None
+
+    @classmethod
+    def for_endpoints(cls, endpoints: dict[Hub, str]) -> Clients:
+        return cls(HfClient(endpoints[Hub.HF]), ModelScopeClient(endpoints[Hub.MODELSCOPE]),
+                   GitHubClient(endpoints[Hub.GITHUB]))
+
+    def requests(self) -> int:
+        hf = 0  # huggingface_hub does not count; parts report items instead
+        return hf + (self.modelscope.requests if self.modelscope else 0) + (
+            self.github.requests if self.github else 0)
+
+
+@dataclass
+class PullReport:
+    snapshot_id: int
+    as_of: date
+    hubs: list[str]
+    fetched: int = 0
+    skipped: int = 0
+    items: int = 0
+    seconds: float = 0.0
+    parts: list[tuple[str, str, str, int]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"snapshot {self.snapshot_id} ({self.as_of}): {self.fetched} parts fetched, "
+                f"{self.skipped} already stored, {self.items} rows, {self.seconds:.1f}s; "
+                f"hubs: {', '.join(self.hubs) or 'none'}")
+
+
+def activity_window(as_of: date) -> tuple[datetime, datetime]:
+    """The calendar month before ``as_of``'s month start … ``as_of`` (OpenDigger is monthly)."""
+    until = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+    year, month = (as_of.year, as_of.month - 1) if as_of.month > 1 else (as_of.year - 1, 12)
+    since = datetime(year, month, min(as_of.day, 28), tzinfo=UTC)
+    return since, until
+
+
+Part = tuple[Hub, str, str, Callable[[], tuple[list[RepoStat], list[Activity]]]]
+
+
+def _parts(registry: Registry, clients: Clients, as_of: date) -> Iterator[Part]:
+    since, until = activity_window(as_of)
+    for hub in registry.hubs_in_use():
+        for account in registry.accounts(hub):
+            if hub is Hub.HF and clients.hf:
+                hf = clients.hf
+
+                def models(a: str = account) -> tuple[list[RepoStat], list[Activity]]:
+                    own = list(hf.list_models(a))
+                    return own + list(derivative_stats(hf, own)), []
+
+                yield hub, account, "model", models
+                yield hub, account, "dataset", lambda a=account: (list(hf.list_datasets(a)), [])
+                yield hub, account, "kernel", lambda a=account: (list(hf.list_kernels(a)), [])
+            elif hub is Hub.MODELSCOPE and clients.modelscope:
+                ms = clients.modelscope
+                yield hub, account, "model", lambda a=account: (list(ms.list_models(a)), [])
+            elif hub is Hub.GITHUB and clients.github:
+                gh = clients.github
+
+                def code(a: str = account) -> tuple[list[RepoStat], list[Activity]]:
+                    repos = list(gh.org_repos(a))
+                    acts = [x for r in repos for x in gh.repo_activity(r.repo_id, since, until)]
+                    return repos, acts
+
+                yield hub, account, "code", code
+
+
+def pull(engine: Engine, registry: Registry, as_of: date, endpoints: dict[Hub, str], *,
+         clients: Clients | None = None, progress: Callable[[str], None] | None = None) -> PullReport:
+    """Fetch every part not yet stored for ``as_of``; complete the snapshot when all are."""
+    start = time.perf_counter()
+    clients = clients or Clients.for_endpoints(endpoints)
+    store = SnapshotStore(engine)
+    used = registry.hubs_in_use()
+    info = store.open(as_of, registry, {h.value: endpoints[h] for h in used})
+    done = store.done_parts(info.id)
+    report = PullReport(info.id, as_of, [h.value for h in used])
+    for hub, account, kind, fetch in _parts(registry, clients, as_of):
+        if (hub.value, account.lower(), kind) in done:
+            report.skipped += 1
+            continue
+        before = clients.requests()
+        try:
+            repos, activity = fetch()
+        except ContribError as exc:
+            raise PullIncomplete(
+                f"{exc}\nsnapshot {info.id} for {as_of} stays partial ({report.fetched + report.skipped}"
+                " parts stored, none half-written); rerun the same pull to resume"
+            ) from exc
+        count = store.write_part(info.id, hub, account, kind, repos=repos, activity=activity,
+                                 requests=clients.requests() - before)
+        report.fetched += 1
+        report.items += count
+        report.parts.append((hub.value, account, kind, count))
+        if progress:
+            progress(f"{hub.value}/{account}/{kind}: {count}")
+    store.complete(info.id)
+    report.seconds = time.perf_counter() - start
+    return report

@@ -1,0 +1,1 @@
+"""Award ranking: components per category, integrity flags, ties, tiers, reproducible runs."""
