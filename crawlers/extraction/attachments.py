@@ -55,12 +55,12 @@ def attachment_links(selector: Selector, base: str) -> list[AttachmentLink]:
     for anchor in selector.css("a"):
         text = " ".join(" ".join(anchor.css("::text").getall()).split())
         add(anchor.attrib.get("href"), text)
-        for handler in ("onclick", "data-href", "data-url"):
-            value = anchor.attrib.get(handler) or ""
-            for match in _QUOTED.finditer(value):
-                add(match.group(1), text)
-            if handler != "onclick" and value:
-                add(value, text)
+        for match in _QUOTED.finditer(anchor.attrib.get("onclick") or ""):
+            add(match.group(1), text)
+    for element in selector.css("[data-href], [data-url], [data-file]"):
+        text = " ".join(" ".join(element.css("::text").getall()).split())
+        for name in ("data-href", "data-url", "data-file"):
+            add(element.attrib.get(name), text)
     for element in selector.css("iframe, embed, frame"):
         add(element.attrib.get("src"), element.attrib.get("title") or "")
     for element in selector.css("object"):

@@ -78,17 +78,21 @@ class RunningPortal:
         self.stop()
 
 
-def make_server(host: str = "127.0.0.1", port: int = 0, scale: int = 1) -> ThreadingHTTPServer:
-    site = Site(scale)
+def make_server(
+    host: str = "127.0.0.1", port: int = 0, scale: int = 1, revision: int = 0
+) -> ThreadingHTTPServer:
+    site = Site(scale, revision)
     server = ThreadingHTTPServer((host, port), _handler(site, threading.Lock()))
     server.daemon_threads = True
     server.site = site  # type: ignore[attr-defined]
     return server
 
 
-def serve_in_thread(port: int = 0, scale: int = 1, host: str = "127.0.0.1") -> RunningPortal:
+def serve_in_thread(
+    port: int = 0, scale: int = 1, host: str = "127.0.0.1", revision: int = 0
+) -> RunningPortal:
     """Start the portal on ``host:port`` (0: any free port) and return its base URL."""
-    server = make_server(host, port, scale)
+    server = make_server(host, port, scale, revision)
     thread = threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True)
     thread.start()
     url = f"http://{host}:{server.server_address[1]}"

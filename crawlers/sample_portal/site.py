@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
@@ -31,6 +31,7 @@ XLS_TITLE = "萧山区2025年第一批人工智能场景机会清单"
 PDF_TITLE = "2025年杭州市人工智能揭榜挂帅入围名单"
 DOCX_BATCHES = ("一、杭州市2025年第一批人工智能应用场景机会清单",
                 "二、杭州市2025年第二批人工智能应用场景机会清单")
+CORRECTION = "（更正：项目周期调整为12个月）"
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -62,8 +63,11 @@ def _page(title: str, body: str, charset: str = "gb2312") -> str:
 
 
 class Site:
-    def __init__(self, scale: int = 1) -> None:
+    def __init__(self, scale: int = 1, revision: int = 0) -> None:
+        """``revision`` 1 republishes the first detail scene with a corrected description
+        (a 更正 notice: new list date, same URL), for tests of changed items."""
         self.scale = scale
+        self.revision = revision
         self.data: PortalData = portal_data(scale)
         self._cache: dict[str, Response] = {}
 
@@ -76,6 +80,11 @@ class Site:
                   s.published.isoformat(), scene=s)
             for i, s in enumerate(self.data.detail_scenes)
         ]
+        if self.revision:
+            first = entries[0]
+            assert first.scene is not None
+            corrected = replace(first.scene, description=first.scene.description + CORRECTION)
+            entries[0] = replace(first, day="2025-10-01", scene=corrected)
         entries.append(Entry("/news/202506/t20250620_900.html", f"关于发布{XLSX_TITLE}的通知",
                              "2025-06-20", attachment="/uploads/2025/nengli_di1pi.xlsx"))
         entries.append(Entry("/news/202507/t20250705_901.html", f"关于公布{PDF_TITLE}的公示",

@@ -1,0 +1,80 @@
+"""List-page extraction: item links, pagination patterns and attachments (pure functions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parsel import Selector
+
+from crawlers.extraction.attachments import attachment_links
+from crawlers.extraction.links import item_links, page_param, pagination_urls
+
+DATA = Path(__file__).parents[1] / "data" / "crawlers"
+BASE = "http://jxj.hangzhou.gov.cn/col/col1229/index.html"
+
+
+def _gbk(name: str) -> Selector:
+    return Selector(text=(DATA / name).read_bytes().decode("gb18030"))
+
+
+def test_item_links_pick_the_list_not_the_navigation() -> None:
+    links = item_links(_gbk("gbk_list.html"), BASE)
+    assert len(links) == 6
+    assert links[1].url == "http://jxj.hangzhou.gov.cn/col/col1229/202506/t20250628_4409876.html"
+    assert links[1].text == "杭州市第一人民医院门诊智能导诊场景需求"
+    assert links[1].context == "2025-06-28"  # the entry's date: part of its fingerprint
+    assert all("网站地图" not in link.text for link in links)
+
+
+def test_item_links_with_a_source_selector() -> None:
+    html = '<div><a class="x" href="/a/1.html">短</a><a href="/b.html">其他链接文字很长很长</a></div>'
+    links = item_links(Selector(text=html), "http://h/", css="a.x")
+    assert [link.url for link in links] == ["http://h/a/1.html"]
+
+
+def test_create_page_html_gives_every_index_page() -> None:
+    urls = pagination_urls(_gbk("gbk_list.html"), BASE)
+    expected = {f"http://jxj.hangzhou.gov.cn/col/col1229/index_{n}.html" for n in range(1, 5)}
+    assert expected <= set(urls)
+    assert BASE not in urls
+
+
+def test_last_page_link_expands_query_pagination() -> None:
+    html = (
+        '<a href="list.jsp?cat=7&pageNo=2">下一页</a> <a href="list.jsp?cat=7&pageNo=6">尾页</a>'
+    )
+    urls = pagination_urls(Selector(text=html), "http://h/list.jsp?cat=7&pageNo=1")
+    pages = sorted(page_param(u)[1] for u in urls if page_param(u))  # type: ignore[index]
+    assert pages[-1] == 6 and {2, 3, 4, 5} <= set(pages)
+
+
+def test_numbered_page_links_and_js_page_count() -> None:
+    html = (
+        "<script>var countPage = 3;</script>"
+        '<a href="?page=2">2</a><a href="?page=3">3</a><a href="/about.html">3</a>'
+    )
+    urls = pagination_urls(Selector(text=html), "http://h/news?page=1")
+    assert "http://h/news?page=2" in urls and "http://h/news?page=3" in urls
+    assert "http://h/about.html" not in urls
+
+
+def test_attachments_found_everywhere() -> None:
+    base = "http://www.hangzhou.gov.cn/art/2025/6/28/art_1.html"
+    found = {link.url: link.hinted for link in attachment_links(_gbk("gbk_detail.html"), base)}
+    root = "http://www.hangzhou.gov.cn/attach/2025/"
+    assert found == {
+        root + "daozhen_xuqiu.docx": "docx",  # <a href>
+        root + "daozhen_canshu.xlsx": "xlsx",  # onclick window.open
+        root + "daozhen_gonggao.pdf": "pdf",  # iframe viewer.html?file=
+        root + "daozhen_tu.pdf": "pdf",  # embed
+        root + "daozhen_biao.xls": "xls",  # object
+    }
+
+
+def test_attachment_in_script_and_data_attribute() -> None:
+    html = (
+        "<script>function d(){window.open('/f/list.et')}</script>"
+        '<span data-href="/f/b.pdf">下载</span><a href="/page.html">页面</a>'
+    )
+    found = {link.url for link in attachment_links(Selector(text=html), "http://h/x.html")}
+    assert found == {"http://h/f/list.et", "http://h/f/b.pdf"}
