@@ -1,0 +1,1 @@
+"""Offline evaluation: graded gold sets, IR metrics, per-leg and fused tables."""
