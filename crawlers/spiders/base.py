@@ -228,7 +228,7 @@ class PortalSpider(scrapy.Spider):
                 row.setdefault("标题", link_text)
                 yield RowItem(
                     row=row, source_url=response.url, kind=self.kind, location=response.url,
-                    list_name=link_text, page_year=self.page_year(response),
+                    page_year=self.page_year(response),
                 )
         if self.follow_attachments:
             for link in attachment_links(response.selector, response.url):
