@@ -8,6 +8,7 @@ PR author, as OpenDigger does) and commits (standing in for pushes). Pagination 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -110,7 +111,7 @@ class GitHubClient:
         except HubNotFound:
             items = self._pages(f"{self.endpoint}/users/{org}/repos", {"per_page": 100})
             first = next(items, None)
-        for item in ([first] if first else []) + list(items):
+        for item in itertools.chain([first] if first else [], items):
             if item.get("fork") or item.get("private"):
                 continue
             name = str(item.get("full_name") or f"{org}/{item.get('name')}")

@@ -22,7 +22,7 @@ class DerivativeCredit:
     derivatives: int = 0
     #: deriving account → (count, credit): the raw material of the spam check
     by_account: dict[str, list[float]] = field(default_factory=dict)
-    top: list[tuple[float, str]] = field(default_factory=list)
+    top: list[tuple[float, str]] = field(default_factory=list)  # (credit, evidence URL)
 
 
 def lineage_graph(stats: list[RepoStat]) -> nx.DiGraph:
@@ -31,7 +31,7 @@ def lineage_graph(stats: list[RepoStat]) -> nx.DiGraph:
     for repo in sorted(stats, key=lambda r: r.repo_id):
         if repo.kind not in (RepoKind.MODEL, RepoKind.DERIVATIVE):
             continue
-        graph.add_node(repo.repo_id, owner=repo.owner, downloads=repo.downloads_30d or 0)
+        graph.add_node(repo.repo_id, owner=repo.owner, downloads=repo.downloads_30d or 0, url=repo.url)
         for base in repo.base_models:
             graph.add_edge(repo.repo_id, base.repo_id, relation=base.relation)
     return graph
@@ -61,7 +61,7 @@ def derivative_credit(stats: list[RepoStat], accounts: AccountMap,
             per = entry.by_account.setdefault(owner, [0.0, 0.0])
             per[0] += 1
             per[1] += amount
-            entry.top.append((amount, child))
+            entry.top.append((amount, graph.nodes[child].get("url") or child))
     for entry in out.values():
         entry.top = sorted(entry.top, key=lambda t: (-t[0], t[1]))[:5]
     return dict(out)
