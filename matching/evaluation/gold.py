@@ -44,7 +44,9 @@ class GoldSet:
                 if not row or row[0] == "scene_id":
                     continue
                 if len(row) != 3 or row[2] not in {"0", "1", "2"}:
-                    raise MatchingError(f"qrels.tsv:{line}: expected scene_id, capability_id, grade 0-2")
+                    raise MatchingError(
+                        f"qrels.tsv:{line}: expected scene_id, capability_id, grade 0-2"
+                    )
                 if row[0] not in ids or row[1] not in ids:
                     raise MatchingError(f"qrels.tsv:{line}: unknown id in {row[:2]}")
                 qrels.setdefault(row[0], {})[row[1]] = int(row[2])
@@ -67,7 +69,10 @@ class LegRuns:
 
     def fused(self, config: FusionConfig, legs: Sequence[str]) -> Rankings:
         return {
-            q: [self.ids[row] for row, _ in fuse({leg: runs[leg] for leg in legs}, config, self.bonus[q])]
+            q: [
+                self.ids[row]
+                for row, _ in fuse({leg: runs[leg] for leg in legs}, config, self.bonus[q])
+            ]
             for q, runs in self.legs.items()
         }
 
