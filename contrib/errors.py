@@ -34,7 +34,9 @@ class HubForbidden(HubError):
 class HubRateLimited(HubError):
     """429 or an exhausted rate-limit budget that outlived every retry."""
 
-    def __init__(self, message: str, *, hub: str, url: str | None = None, reset_in: float | None = None) -> None:
+    def __init__(
+        self, message: str, *, hub: str, url: str | None = None, reset_in: float | None = None
+    ) -> None:
         super().__init__(message, hub=hub, url=url)
         self.reset_in = reset_in
 

@@ -14,29 +14,63 @@ from contrib.ranking.config import COMPONENTS
 from contrib.ranking.rank import RankingRun
 
 ExportFormat = Literal["json", "csv", "xlsx"]
-_FIXED = ("category", "rank", "enterprise", "eligible", "eligibility_note", "score", "tier",
-          "amount_cny", "tie")
+_FIXED = (
+    "category",
+    "rank",
+    "enterprise",
+    "eligible",
+    "eligibility_note",
+    "score",
+    "tier",
+    "amount_cny",
+    "tie",
+)
 
 
 def _header() -> list[str]:
     parts = [f"{c}_{k}" for c in COMPONENTS for k in ("value", "score", "contribution")]
-    return [*_FIXED, *parts, "missing", "flags", "evidence", "snapshot_ids", "config_hash", "code_version"]
+    return [
+        *_FIXED,
+        *parts,
+        "missing",
+        "flags",
+        "evidence",
+        "snapshot_ids",
+        "config_hash",
+        "code_version",
+    ]
 
 
 def _rows(runs: list[RankingRun]) -> list[list[Any]]:
     rows = []
     for run in runs:
         for r in run.results:
-            row: list[Any] = [run.category, r["rank"], r["enterprise"], r["eligible"],
-                              r["eligibility_note"] or "", r["score"], r["tier"] or "",
-                              r["amount_cny"], r["tie"]]
+            row: list[Any] = [
+                run.category,
+                r["rank"],
+                r["enterprise"],
+                r["eligible"],
+                r["eligibility_note"] or "",
+                r["score"],
+                r["tier"] or "",
+                r["amount_cny"],
+                r["tie"],
+            ]
             for c in COMPONENTS:
                 entry = r["components"].get(c)
-                row += [None, None, None] if entry is None else [entry["value"], entry["score"], entry["contribution"]]
-            row += ["; ".join(r["missing"]),
-                    " | ".join(f"{f['type']}: {f['detail']}" for f in r["flags"]),
-                    " ".join(r["evidence"]), ",".join(map(str, run.snapshot_ids)),
-                    run.config_hash, run.code_version]
+                row += (
+                    [None, None, None]
+                    if entry is None
+                    else [entry["value"], entry["score"], entry["contribution"]]
+                )
+            row += [
+                "; ".join(r["missing"]),
+                " | ".join(f"{f['type']}: {f['detail']}" for f in r["flags"]),
+                " ".join(r["evidence"]),
+                ",".join(map(str, run.snapshot_ids)),
+                run.config_hash,
+                run.code_version,
+            ]
             rows.append(row)
     return rows
 
@@ -46,7 +80,9 @@ def render(runs: list[RankingRun], fmt: ExportFormat) -> bytes:
     same cells (its zip entries carry write times)."""
     if fmt == "json":
         payload = [run.as_dict() for run in runs]
-        return (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
+        return (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
+            "utf-8"
+        )
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

@@ -67,8 +67,14 @@ class OpenRankResult:
     iterations: int
 
 
-def openrank(weights: sp.csr_matrix | sp.csr_array, init: FloatArray, retention: FloatArray, *,
-             tol: float = 1e-6, max_iter: int = 100) -> tuple[FloatArray, int]:
+def openrank(
+    weights: sp.csr_matrix | sp.csr_array,
+    init: FloatArray,
+    retention: FloatArray,
+    *,
+    tol: float = 1e-6,
+    max_iter: int = 100,
+) -> tuple[FloatArray, int]:
     """Iterate ``x = r*init + (1-r) * (W @ x)`` where ``W[v, u]`` is the weight of ``u → v``.
 
     Stops when no value moves more than ``tol``; returns the values and the step count.
@@ -84,14 +90,25 @@ def openrank(weights: sp.csr_matrix | sp.csr_array, init: FloatArray, retention:
     return x, max_iter
 
 
-def user_initial(activity: FloatArray, params: OpenRankParams = OpenRankParams()) -> FloatArray:
+DEFAULT_PARAMS = OpenRankParams()
+
+
+def user_initial(activity: FloatArray, params: OpenRankParams = DEFAULT_PARAMS) -> FloatArray:
     """OpenDigger's activity sigmoid: a new developer starts with up to 1 unit of value."""
     return 1.0 / (1.0 + np.exp(params.sigmoid_slope * (params.sigmoid_mid - activity)))
 
 
-def bipartite_openrank(users: NDArray[np.int64], repos: NDArray[np.int64], activity: FloatArray,
-                       n_users: int, n_repos: int, *, user_init: FloatArray, repo_init: FloatArray,
-                       params: OpenRankParams = OpenRankParams()) -> OpenRankResult:
+def bipartite_openrank(
+    users: NDArray[np.int64],
+    repos: NDArray[np.int64],
+    activity: FloatArray,
+    n_users: int,
+    n_repos: int,
+    *,
+    user_init: FloatArray,
+    repo_init: FloatArray,
+    params: OpenRankParams = OpenRankParams(),
+) -> OpenRankResult:
     """OpenRank on a developer↔repo graph given as edge arrays with activity weights.
 
     ``users[i]`` worked on ``repos[i]`` with ``activity[i]`` (> 0). Edge weights follow
@@ -111,18 +128,20 @@ def bipartite_openrank(users: NDArray[np.int64], repos: NDArray[np.int64], activ
     to_background[:n_users][act_user == 0] = 1.0
     to_background[n_users:][act_repo == 0] = 1.0
     init = np.concatenate([user_init, repo_init])
-    retention = np.concatenate([np.full(n_users, params.user_retention),
-                                np.full(n_repos, params.repo_retention)])
+    retention = np.concatenate(
+        [np.full(n_users, params.user_retention), np.full(n_repos, params.repo_retention)]
+    )
     base, keep = retention * init, 1.0 - retention
     x, bg = init.copy(), 0.0
     r_bg = params.background_retention
-    step = 0
+    steps = params.max_iter
     for step in range(1, params.max_iter + 1):
         new = base + keep * (weights @ x + bg / n)
         new_bg = (1.0 - r_bg) * float(to_background @ x)
         moved = max(float(np.max(np.abs(new - x), initial=0.0)), abs(new_bg - bg))
         x, bg = new, new_bg
         if moved < params.tol:
+            steps = step
             break
     final = x + bg / n
-    return OpenRankResult(final[:n_users], final[n_users:], bg, step)
+    return OpenRankResult(final[:n_users], final[n_users:], bg, steps)

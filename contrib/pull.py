@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import partial
 
 from sqlalchemy import Engine
 
@@ -39,13 +40,19 @@ class Clients:
 
     @classmethod
     def for_endpoints(cls, endpoints: dict[Hub, str]) -> Clients:
-        return cls(HfClient(endpoints[Hub.HF]), ModelScopeClient(endpoints[Hub.MODELSCOPE]),
-                   GitHubClient(endpoints[Hub.GITHUB]))
+        return cls(
+            HfClient(endpoints[Hub.HF]),
+            ModelScopeClient(endpoints[Hub.MODELSCOPE]),
+            GitHubClient(endpoints[Hub.GITHUB]),
+        )
 
     def requests(self) -> int:
         hf = 0  # huggingface_hub does not count; parts report items instead
-        return hf + (self.modelscope.requests if self.modelscope else 0) + (
-            self.github.requests if self.github else 0)
+        return (
+            hf
+            + (self.modelscope.requests if self.modelscope else 0)
+            + (self.github.requests if self.github else 0)
+        )
 
 
 @dataclass
@@ -60,9 +67,11 @@ class PullReport:
     parts: list[tuple[str, str, str, int]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"snapshot {self.snapshot_id} ({self.as_of}): {self.fetched} parts fetched, "
-                f"{self.skipped} already stored, {self.items} rows, {self.seconds:.1f}s; "
-                f"hubs: {', '.join(self.hubs) or 'none'}")
+        return (
+            f"snapshot {self.snapshot_id} ({self.as_of}): {self.fetched} parts fetched, "
+            f"{self.skipped} already stored, {self.items} rows, {self.seconds:.1f}s; "
+            f"hubs: {', '.join(self.hubs) or 'none'}"
+        )
 
 
 def activity_window(as_of: date) -> tuple[datetime, datetime]:
@@ -76,36 +85,54 @@ def activity_window(as_of: date) -> tuple[datetime, datetime]:
 Part = tuple[Hub, str, str, Callable[[], tuple[list[RepoStat], list[Activity]]]]
 
 
+Fetched = tuple[list[RepoStat], list[Activity]]
+
+
+def _hf_models(hf: HfClient, account: str) -> Fetched:
+    own = list(hf.list_models(account))
+    return own + list(derivative_stats(hf, own)), []
+
+
+def _hf_datasets(hf: HfClient, account: str) -> Fetched:
+    return list(hf.list_datasets(account)), []
+
+
+def _hf_kernels(hf: HfClient, account: str) -> Fetched:
+    return list(hf.list_kernels(account)), []
+
+
+def _ms_models(ms: ModelScopeClient, account: str) -> Fetched:
+    return list(ms.list_models(account)), []
+
+
+def _gh_code(gh: GitHubClient, window: tuple[datetime, datetime], account: str) -> Fetched:
+    repos = list(gh.org_repos(account))
+    return repos, [a for r in repos for a in gh.repo_activity(r.repo_id, *window)]
+
+
 def _parts(registry: Registry, clients: Clients, as_of: date) -> Iterator[Part]:
-    since, until = activity_window(as_of)
+    window = activity_window(as_of)
     for hub in registry.hubs_in_use():
         for account in registry.accounts(hub):
             if hub is Hub.HF and clients.hf:
-                hf = clients.hf
-
-                def models(a: str = account) -> tuple[list[RepoStat], list[Activity]]:
-                    own = list(hf.list_models(a))
-                    return own + list(derivative_stats(hf, own)), []
-
-                yield hub, account, "model", models
-                yield hub, account, "dataset", lambda a=account: (list(hf.list_datasets(a)), [])
-                yield hub, account, "kernel", lambda a=account: (list(hf.list_kernels(a)), [])
+                yield hub, account, "model", partial(_hf_models, clients.hf, account)
+                yield hub, account, "dataset", partial(_hf_datasets, clients.hf, account)
+                yield hub, account, "kernel", partial(_hf_kernels, clients.hf, account)
             elif hub is Hub.MODELSCOPE and clients.modelscope:
-                ms = clients.modelscope
-                yield hub, account, "model", lambda a=account: (list(ms.list_models(a)), [])
+                yield hub, account, "model", partial(_ms_models, clients.modelscope, account)
             elif hub is Hub.GITHUB and clients.github:
-                gh = clients.github
-
-                def code(a: str = account) -> tuple[list[RepoStat], list[Activity]]:
-                    repos = list(gh.org_repos(a))
-                    acts = [x for r in repos for x in gh.repo_activity(r.repo_id, since, until)]
-                    return repos, acts
-
-                yield hub, account, "code", code
+                yield hub, account, "code", partial(_gh_code, clients.github, window, account)
 
 
-def pull(engine: Engine, registry: Registry, as_of: date, endpoints: dict[Hub, str], *,
-         clients: Clients | None = None, progress: Callable[[str], None] | None = None) -> PullReport:
+def pull(
+    engine: Engine,
+    registry: Registry,
+    as_of: date,
+    endpoints: dict[Hub, str],
+    *,
+    clients: Clients | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> PullReport:
     """Fetch every part not yet stored for ``as_of``; complete the snapshot when all are."""
     start = time.perf_counter()
     clients = clients or Clients.for_endpoints(endpoints)
@@ -123,11 +150,19 @@ def pull(engine: Engine, registry: Registry, as_of: date, endpoints: dict[Hub, s
             repos, activity = fetch()
         except ContribError as exc:
             raise PullIncomplete(
-                f"{exc}\nsnapshot {info.id} for {as_of} stays partial ({report.fetched + report.skipped}"
-                " parts stored, none half-written); rerun the same pull to resume"
+                f"{exc}\nsnapshot {info.id} for {as_of} stays partial "
+                f"({report.fetched + report.skipped} parts stored, none half-written); "
+                "rerun the same pull to resume"
             ) from exc
-        count = store.write_part(info.id, hub, account, kind, repos=repos, activity=activity,
-                                 requests=clients.requests() - before)
+        count = store.write_part(
+            info.id,
+            hub,
+            account,
+            kind,
+            repos=repos,
+            activity=activity,
+            requests=clients.requests() - before,
+        )
         report.fetched += 1
         report.items += count
         report.parts.append((hub.value, account, kind, count))

@@ -26,8 +26,13 @@ ENTERPRISE_TYPES = ("enterprise", "university", "institute")
 #: GB 32100-2015: 18 characters, no I, O, S, V, Z
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
-_TYPE_SYNONYMS = {"企业": "enterprise", "高校": "university", "大学": "university",
-                  "研究院": "institute", "科研院所": "institute"}
+_TYPE_SYNONYMS = {
+    "企业": "enterprise",
+    "高校": "university",
+    "大学": "university",
+    "研究院": "institute",
+    "科研院所": "institute",
+}
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,10 @@ class Enterprise:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "type": self.type, "city": self.city, "district": self.district,
+            "name": self.name,
+            "type": self.type,
+            "city": self.city,
+            "district": self.district,
             "uscc": self.uscc,
             "accounts": {hub.value: list(self.accounts.get(hub, ())) for hub in Hub},
         }
@@ -98,7 +106,8 @@ def _parse_row(line: int, row: dict[str, Any], problems: list[str]) -> Enterpris
     uscc = str(row.get("uscc") or "").strip().upper() or None
     if uscc and not _USCC.match(uscc):
         problems.append(f"line {line}: uscc {uscc!r} is not an 18-character credit code")
-    raw_accounts = row.get("accounts") if isinstance(row.get("accounts"), dict) else row
+    nested = row.get("accounts")
+    raw_accounts: dict[str, Any] = nested if isinstance(nested, dict) else row
     accounts: dict[Hub, tuple[str, ...]] = {}
     for hub in Hub:
         names = _split_accounts(raw_accounts.get(hub.value))
@@ -113,7 +122,10 @@ def _parse_row(line: int, row: dict[str, Any], problems: list[str]) -> Enterpris
     if len(problems) > before:
         return None
     return Enterprise(
-        name=name, type=etype, uscc=uscc, accounts=accounts,
+        name=name,
+        type=etype,
+        uscc=uscc,
+        accounts=accounts,
         city=str(row.get("city") or "").strip() or None,
         district=str(row.get("district") or "").strip() or None,
     )
@@ -135,7 +147,10 @@ def build_registry(
         if enterprise is None:
             continue
         if enterprise.name in seen_names:
-            problems.append(f"line {line}: {enterprise.name!r} already defined on line {seen_names[enterprise.name]}")
+            problems.append(
+                f"line {line}: {enterprise.name!r} already defined "
+                f"on line {seen_names[enterprise.name]}"
+            )
             continue
         seen_names[enterprise.name] = line
         for hub, accounts in enterprise.accounts.items():
@@ -165,7 +180,9 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict[str, Any]]]:
     except StopIteration:
         raise RegistryError(f"{source}: empty file") from None
     if tuple(header) != CSV_HEADER:
-        raise RegistryError(f"{source}: header must be {','.join(CSV_HEADER)}; got {','.join(header)}")
+        raise RegistryError(
+            f"{source}: header must be {','.join(CSV_HEADER)}; got {','.join(header)}"
+        )
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
     for values in reader:

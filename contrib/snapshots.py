@@ -38,8 +38,14 @@ class SnapshotInfo:
 
 
 def _info(row: ContribSnapshotRow) -> SnapshotInfo:
-    return SnapshotInfo(row.id, row.as_of, row.status, Registry.from_json(row.registry_json),
-                        row.registry_hash, dict(row.endpoints))
+    return SnapshotInfo(
+        row.id,
+        row.as_of,
+        row.status,
+        Registry.from_json(row.registry_json),
+        row.registry_hash,
+        dict(row.endpoints),
+    )
 
 
 class SnapshotStore:
@@ -49,7 +55,9 @@ class SnapshotStore:
     def open(self, as_of: date, registry: Registry, endpoints: dict[str, str]) -> SnapshotInfo:
         """Start the snapshot for ``as_of``, or resume its unfinished pull."""
         with Session(self.engine) as session, session.begin():
-            row = session.scalars(select(ContribSnapshotRow).where(ContribSnapshotRow.as_of == as_of)).first()
+            row = session.scalars(
+                select(ContribSnapshotRow).where(ContribSnapshotRow.as_of == as_of)
+            ).first()
             if row is not None:
                 if row.status == "complete":
                     raise SnapshotError(
@@ -64,8 +72,11 @@ class SnapshotStore:
                 row.endpoints = dict(endpoints)
                 return _info(row)
             row = ContribSnapshotRow(
-                as_of=as_of, status="partial", started_at=datetime.now(UTC),
-                endpoints=dict(endpoints), registry_json=registry.as_json(),
+                as_of=as_of,
+                status="partial",
+                started_at=datetime.now(UTC),
+                endpoints=dict(endpoints),
+                registry_json=registry.as_json(),
                 registry_hash=registry.content_hash(),
             )
             session.add(row)
@@ -75,15 +86,25 @@ class SnapshotStore:
     def done_parts(self, snapshot_id: int) -> set[tuple[str, str, str]]:
         with Session(self.engine) as session:
             rows = session.execute(
-                select(ContribSnapshotPartRow.hub, ContribSnapshotPartRow.account,
-                       ContribSnapshotPartRow.kind)
-                .where(ContribSnapshotPartRow.snapshot_id == snapshot_id)
+                select(
+                    ContribSnapshotPartRow.hub,
+                    ContribSnapshotPartRow.account,
+                    ContribSnapshotPartRow.kind,
+                ).where(ContribSnapshotPartRow.snapshot_id == snapshot_id)
             )
             return {(h, a, k) for h, a, k in rows}
 
-    def write_part(self, snapshot_id: int, hub: Hub, account: str, kind: str, *,
-                   repos: Iterable[RepoStat] = (), activity: Iterable[Activity] = (),
-                   requests: int = 0) -> int:
+    def write_part(
+        self,
+        snapshot_id: int,
+        hub: Hub,
+        account: str,
+        kind: str,
+        *,
+        repos: Iterable[RepoStat] = (),
+        activity: Iterable[Activity] = (),
+        requests: int = 0,
+    ) -> int:
         """Store one finished part and its marker atomically; return the row count."""
         account = account.lower()
         with Session(self.engine) as session, session.begin():
@@ -96,29 +117,57 @@ class SnapshotStore:
                 if (r.kind.value, r.repo_id) in seen:
                     continue  # a hub listing the same repo twice across pages
                 seen.add((r.kind.value, r.repo_id))
-                session.add(ContribRepoStatRow(
-                    snapshot_id=snapshot_id, hub=r.hub.value, kind=r.kind.value, repo_id=r.repo_id,
-                    account=account, owner=r.owner, downloads_30d=r.downloads_30d,
-                    downloads_all_time=r.downloads_all_time, likes=r.likes,
-                    trending_score=r.trending_score, children_count=r.children_count,
-                    created_at=r.created_at, last_modified=r.last_modified, tags=list(r.tags),
-                    base_models=[[b.repo_id, b.relation] for b in r.base_models],
-                    eval_results=list(r.eval_results), url=r.url,
-                ))
+                session.add(
+                    ContribRepoStatRow(
+                        snapshot_id=snapshot_id,
+                        hub=r.hub.value,
+                        kind=r.kind.value,
+                        repo_id=r.repo_id,
+                        account=account,
+                        owner=r.owner,
+                        downloads_30d=r.downloads_30d,
+                        downloads_all_time=r.downloads_all_time,
+                        likes=r.likes,
+                        trending_score=r.trending_score,
+                        children_count=r.children_count,
+                        created_at=r.created_at,
+                        last_modified=r.last_modified,
+                        tags=list(r.tags),
+                        base_models=[[b.repo_id, b.relation] for b in r.base_models],
+                        eval_results=list(r.eval_results),
+                        url=r.url,
+                    )
+                )
                 count += 1
             for a in activity:
-                session.add(ContribActivityRow(
-                    snapshot_id=snapshot_id, hub=a.hub.value, repo_id=a.repo_id,
-                    developer=a.developer, account=account, open_issue=a.open_issue,
-                    issue_comment=a.issue_comment, open_pull=a.open_pull,
-                    review_comment=a.review_comment, merged_pull=a.merged_pull,
-                    commits=a.commits, is_bot=a.is_bot,
-                ))
+                session.add(
+                    ContribActivityRow(
+                        snapshot_id=snapshot_id,
+                        hub=a.hub.value,
+                        repo_id=a.repo_id,
+                        developer=a.developer,
+                        account=account,
+                        open_issue=a.open_issue,
+                        issue_comment=a.issue_comment,
+                        open_pull=a.open_pull,
+                        review_comment=a.review_comment,
+                        merged_pull=a.merged_pull,
+                        commits=a.commits,
+                        is_bot=a.is_bot,
+                    )
+                )
                 count += 1
-            session.add(ContribSnapshotPartRow(
-                snapshot_id=snapshot_id, hub=hub.value, account=account, kind=kind,
-                items=count, requests=requests, fetched_at=datetime.now(UTC),
-            ))
+            session.add(
+                ContribSnapshotPartRow(
+                    snapshot_id=snapshot_id,
+                    hub=hub.value,
+                    account=account,
+                    kind=kind,
+                    items=count,
+                    requests=requests,
+                    fetched_at=datetime.now(UTC),
+                )
+            )
         return count
 
     def complete(self, snapshot_id: int) -> None:
@@ -145,28 +194,54 @@ class SnapshotStore:
     def repo_stats(self, snapshot_id: int) -> list[RepoStat]:
         with Session(self.engine) as session:
             rows = session.scalars(
-                select(ContribRepoStatRow).where(ContribRepoStatRow.snapshot_id == snapshot_id)
-                .order_by(ContribRepoStatRow.hub, ContribRepoStatRow.kind, ContribRepoStatRow.repo_id)
+                select(ContribRepoStatRow)
+                .where(ContribRepoStatRow.snapshot_id == snapshot_id)
+                .order_by(
+                    ContribRepoStatRow.hub, ContribRepoStatRow.kind, ContribRepoStatRow.repo_id
+                )
             )
-            return [RepoStat(
-                hub=Hub(r.hub), kind=RepoKind(r.kind), repo_id=r.repo_id, owner=r.owner,
-                downloads_30d=r.downloads_30d, downloads_all_time=r.downloads_all_time,
-                likes=r.likes, trending_score=r.trending_score, children_count=r.children_count,
-                created_at=r.created_at, last_modified=r.last_modified, tags=tuple(r.tags),
-                base_models=tuple(BaseRef(b[0], b[1]) for b in r.base_models),
-                eval_results=tuple(r.eval_results), url=r.url,
-            ) for r in rows]
+            return [
+                RepoStat(
+                    hub=Hub(r.hub),
+                    kind=RepoKind(r.kind),
+                    repo_id=r.repo_id,
+                    owner=r.owner,
+                    downloads_30d=r.downloads_30d,
+                    downloads_all_time=r.downloads_all_time,
+                    likes=r.likes,
+                    trending_score=r.trending_score,
+                    children_count=r.children_count,
+                    created_at=r.created_at,
+                    last_modified=r.last_modified,
+                    tags=tuple(r.tags),
+                    base_models=tuple(BaseRef(b[0], b[1]) for b in r.base_models),
+                    eval_results=tuple(r.eval_results),
+                    url=r.url,
+                )
+                for r in rows
+            ]
 
     def activity(self, snapshot_id: int) -> list[Activity]:
         with Session(self.engine) as session:
             rows = session.scalars(
-                select(ContribActivityRow).where(ContribActivityRow.snapshot_id == snapshot_id)
-                .order_by(ContribActivityRow.hub, ContribActivityRow.repo_id,
-                          ContribActivityRow.developer)
+                select(ContribActivityRow)
+                .where(ContribActivityRow.snapshot_id == snapshot_id)
+                .order_by(
+                    ContribActivityRow.hub, ContribActivityRow.repo_id, ContribActivityRow.developer
+                )
             )
-            return [Activity(
-                hub=Hub(r.hub), repo_id=r.repo_id, developer=r.developer,
-                open_issue=r.open_issue, issue_comment=r.issue_comment, open_pull=r.open_pull,
-                review_comment=r.review_comment, merged_pull=r.merged_pull, commits=r.commits,
-                is_bot=r.is_bot,
-            ) for r in rows]
+            return [
+                Activity(
+                    hub=Hub(r.hub),
+                    repo_id=r.repo_id,
+                    developer=r.developer,
+                    open_issue=r.open_issue,
+                    issue_comment=r.issue_comment,
+                    open_pull=r.open_pull,
+                    review_comment=r.review_comment,
+                    merged_pull=r.merged_pull,
+                    commits=r.commits,
+                    is_bot=r.is_bot,
+                )
+                for r in rows
+            ]

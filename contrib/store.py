@@ -29,16 +29,28 @@ class ImportReport:
 
 
 def _row_key(row: ContribEnterpriseRow, accounts: list[ContribAccountRow]) -> tuple[object, ...]:
-    return (row.type, row.city, row.district, row.uscc,
-            tuple(sorted((a.hub, a.display) for a in accounts)))
+    return (
+        row.type,
+        row.city,
+        row.district,
+        row.uscc,
+        tuple(sorted((a.hub, a.display) for a in accounts)),
+    )
 
 
 def _enterprise_key(e: Enterprise) -> tuple[object, ...]:
-    return (e.type, e.city, e.district, e.uscc,
-            tuple(sorted((hub.value, a) for hub, accs in e.accounts.items() for a in accs)))
+    return (
+        e.type,
+        e.city,
+        e.district,
+        e.uscc,
+        tuple(sorted((hub.value, a) for hub, accs in e.accounts.items() for a in accs)),
+    )
 
 
-def import_registry(engine: Engine, registry: Registry, *, now: datetime | None = None) -> ImportReport:
+def import_registry(
+    engine: Engine, registry: Registry, *, now: datetime | None = None
+) -> ImportReport:
     """Store ``registry``; all or nothing."""
     now = now or datetime.now(UTC)
     report = ImportReport([], [], [])
@@ -76,22 +88,37 @@ def import_registry(engine: Engine, registry: Registry, *, now: datetime | None 
             row.type, row.city, row.district, row.uscc = e.type, e.city, e.district, e.uscc
             row.updated_at = now
             session.flush()
-            session.execute(delete(ContribAccountRow).where(ContribAccountRow.enterprise_id == row.id))
+            session.execute(
+                delete(ContribAccountRow).where(ContribAccountRow.enterprise_id == row.id)
+            )
         session.flush()
         # accounts that moved between two enterprises of this file: drop, then re-add
         for e in registry.enterprises:
             if e.name in report.unchanged:
                 continue
-            enterprise_id = rows[e.name].id if e.name in rows else session.scalars(
-                select(ContribEnterpriseRow.id).where(ContribEnterpriseRow.name == e.name)
-            ).one()
+            enterprise_id = (
+                rows[e.name].id
+                if e.name in rows
+                else session.scalars(
+                    select(ContribEnterpriseRow.id).where(ContribEnterpriseRow.name == e.name)
+                ).one()
+            )
             for hub, accounts in e.accounts.items():
                 for account in accounts:
-                    session.execute(delete(ContribAccountRow).where(
-                        ContribAccountRow.hub == hub.value,
-                        ContribAccountRow.account == account.lower()))
-                    session.add(ContribAccountRow(hub=hub.value, account=account.lower(),
-                                                  display=account, enterprise_id=enterprise_id))
+                    session.execute(
+                        delete(ContribAccountRow).where(
+                            ContribAccountRow.hub == hub.value,
+                            ContribAccountRow.account == account.lower(),
+                        )
+                    )
+                    session.add(
+                        ContribAccountRow(
+                            hub=hub.value,
+                            account=account.lower(),
+                            display=account,
+                            enterprise_id=enterprise_id,
+                        )
+                    )
             session.flush()
     return report
 
@@ -99,15 +126,29 @@ def import_registry(engine: Engine, registry: Registry, *, now: datetime | None 
 def load_stored_registry(engine: Engine) -> Registry:
     """The registry as stored (what ``pull`` uses when no ``--registry`` is given)."""
     with Session(engine) as session:
-        rows = list(session.scalars(select(ContribEnterpriseRow).order_by(ContribEnterpriseRow.name)))
+        rows = list(
+            session.scalars(select(ContribEnterpriseRow).order_by(ContribEnterpriseRow.name))
+        )
         accounts = list(session.scalars(select(ContribAccountRow)))
     if not rows:
-        raise RegistryError("no enterprises stored: run `scenehub contrib registry import FILE` first")
+        raise RegistryError(
+            "no enterprises stored: run `scenehub contrib registry import FILE` first"
+        )
     by_enterprise: dict[int, dict[Hub, list[str]]] = {}
     for acc in sorted(accounts, key=lambda a: (a.hub, a.account)):
-        by_enterprise.setdefault(acc.enterprise_id, {}).setdefault(Hub(acc.hub), []).append(acc.display)
-    return Registry(tuple(
-        Enterprise(name=r.name, type=r.type, city=r.city, district=r.district, uscc=r.uscc,
-                   accounts={h: tuple(a) for h, a in by_enterprise.get(r.id, {}).items()})
-        for r in rows
-    ))
+        by_enterprise.setdefault(acc.enterprise_id, {}).setdefault(Hub(acc.hub), []).append(
+            acc.display
+        )
+    return Registry(
+        tuple(
+            Enterprise(
+                name=r.name,
+                type=r.type,
+                city=r.city,
+                district=r.district,
+                uscc=r.uscc,
+                accounts={h: tuple(a) for h, a in by_enterprise.get(r.id, {}).items()},
+            )
+            for r in rows
+        )
+    )

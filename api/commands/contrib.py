@@ -25,8 +25,12 @@ from contrib.store import import_registry, load_stored_registry
 from contrib.types import Hub
 
 CATEGORIES = ("models", "operators", "datasets")
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: today / latest).")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Award config YAML (default: bundled).")]
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: today / latest).")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Award config YAML (default: bundled).")
+]
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -45,13 +49,18 @@ def _date(value: str | None) -> date | None:
 
 
 def _print_run(run: RankingRun) -> None:
-    table = Table(title=f"{run.category} as of {run.as_of} (snapshots {run.snapshot_ids}, config {run.config_version})")
+    table = Table(
+        title=f"{run.category} as of {run.as_of} "
+        f"(snapshots {run.snapshot_ids}, config {run.config_version})"
+    )
     for column in ("rank", "enterprise", "score", "tier", "top components", "flags"):
         table.add_column(column, overflow="fold")
     for r in run.ranked():
         top = sorted(r["components"].items(), key=lambda kv: -kv[1]["contribution"])[:3]
         table.add_row(
-            f"{r['rank']}{'=' if r['tie'] else ''}", r["enterprise"], f"{r['score']:.4f}",
+            f"{r['rank']}{'=' if r['tie'] else ''}",
+            r["enterprise"],
+            f"{r['score']:.4f}",
             f"{r['tier']} ¥{r['amount_cny']:,}" if r["tier"] else "",
             ", ".join(f"{k} {v['contribution']:.3f}" for k, v in top),
             "; ".join(f["type"] for f in r["flags"]) or "",
@@ -78,8 +87,12 @@ def register(app: typer.Typer) -> None:
     def pull_command(
         registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
         hf_endpoint: Annotated[str, typer.Option("--hf-endpoint")] = DEFAULT_ENDPOINTS[Hub.HF],
-        modelscope_endpoint: Annotated[str, typer.Option("--modelscope-endpoint")] = DEFAULT_ENDPOINTS[Hub.MODELSCOPE],
-        github_endpoint: Annotated[str, typer.Option("--github-endpoint")] = DEFAULT_ENDPOINTS[Hub.GITHUB],
+        modelscope_endpoint: Annotated[
+            str, typer.Option("--modelscope-endpoint")
+        ] = DEFAULT_ENDPOINTS[Hub.MODELSCOPE],
+        github_endpoint: Annotated[str, typer.Option("--github-endpoint")] = DEFAULT_ENDPOINTS[
+            Hub.GITHUB
+        ],
         as_of: AsOf = None,
     ) -> None:
         """Pull every hub with registered accounts into one dated, immutable snapshot."""
@@ -87,10 +100,21 @@ def register(app: typer.Typer) -> None:
         engine = get_store().engine
         try:
             if registry is not None:
-                typer.echo(f"registry: {import_registry(engine, load_registry(registry)).summary()}")
-            endpoints = {Hub.HF: hf_endpoint, Hub.MODELSCOPE: modelscope_endpoint, Hub.GITHUB: github_endpoint}
-            report = pull(engine, load_stored_registry(engine), day, endpoints,
-                          progress=lambda line: typer.echo(f"  {line}", err=True))
+                typer.echo(
+                    f"registry: {import_registry(engine, load_registry(registry)).summary()}"
+                )
+            endpoints = {
+                Hub.HF: hf_endpoint,
+                Hub.MODELSCOPE: modelscope_endpoint,
+                Hub.GITHUB: github_endpoint,
+            }
+            report = pull(
+                engine,
+                load_stored_registry(engine),
+                day,
+                endpoints,
+                progress=lambda line: typer.echo(f"  {line}", err=True),
+            )
         except ContribError as exc:
             _fail(str(exc))
         typer.echo(report.summary())
@@ -99,7 +123,9 @@ def register(app: typer.Typer) -> None:
     def rank_command(
         category: Annotated[str, typer.Option(help="models | operators | datasets")],
         as_of: AsOf = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print JSON for other tools.")
+        ] = False,
         config: ConfigOpt = None,
     ) -> None:
         """Rank eligible enterprises of one category (at most 10), with components and flags."""
@@ -111,18 +137,34 @@ def register(app: typer.Typer) -> None:
         except ContribError as exc:
             _fail(str(exc))
         if as_json:
-            keys = ("enterprise", "rank", "score", "tier", "amount_cny", "tie", "components",
-                    "missing", "flags", "evidence")
+            keys = (
+                "enterprise",
+                "rank",
+                "score",
+                "tier",
+                "amount_cny",
+                "tie",
+                "components",
+                "missing",
+                "flags",
+                "evidence",
+            )
             payload = [{k: r[k] for k in keys} for r in run.ranked()]
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+            sys.stdout.write(
+                json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+            )
         else:
             _print_run(run)
 
     @group.command("export")
     def export_command(
         fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx")],
-        output: Annotated[Path | None, typer.Option("--output", "-o", help="File (default: stdout for json/csv).")] = None,
-        category: Annotated[list[str] | None, typer.Option(help="Repeatable; default: every category.")] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="File (default: stdout for json/csv).")
+        ] = None,
+        category: Annotated[
+            list[str] | None, typer.Option(help="Repeatable; default: every category.")
+        ] = None,
         as_of: AsOf = None,
         config: ConfigOpt = None,
     ) -> None:
@@ -143,23 +185,31 @@ def register(app: typer.Typer) -> None:
             output.write_bytes(data)
             typer.echo(f"wrote {output} ({len(data):,} bytes)")
 
-    hub_group = typer.Typer(help="The offline sample hub (HF, ModelScope, GitHub API shapes).", no_args_is_help=True)
+    hub_group = typer.Typer(
+        help="The offline sample hub (HF, ModelScope, GitHub API shapes).", no_args_is_help=True
+    )
     app.add_typer(hub_group, name="sample-hub")
 
     @hub_group.command("serve")
     def serve(
         port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
         models: Annotated[int, typer.Option(help="Models to generate.")] = 2000,
-        rate_limit_every: Annotated[int, typer.Option(help="Answer every N-th request with 429 (0: never).")] = 200,
+        rate_limit_every: Annotated[
+            int, typer.Option(help="Answer every N-th request with 429 (0: never).")
+        ] = 200,
     ) -> None:
         """Serve the sample hub until interrupted; prints the per-month endpoints."""
-        from contrib.sample_hub import generate, serve_in_thread
+        from contrib.sample_hub import generate, registry_path, serve_in_thread
 
         handle = serve_in_thread(generate(models), port=port, rate_limit_every=rate_limit_every)
-        typer.echo(f"sample hub at {handle.url} (latest month); months: "
-                   + ", ".join(d.isoformat() for d in handle.as_of_dates()))
-        typer.echo(f"e.g. scenehub contrib pull --registry {Path(__file__).parents[2] / 'contrib/sample_hub/registry.csv'} "
-                   f"--hf-endpoint {handle.url} --modelscope-endpoint {handle.url} --github-endpoint {handle.url}")
+        typer.echo(
+            f"sample hub at {handle.url} (latest month); months: "
+            + ", ".join(d.isoformat() for d in handle.as_of_dates())
+        )
+        typer.echo(
+            f"e.g. scenehub contrib pull --registry {registry_path()} --hf-endpoint {handle.url} "
+            f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url}"
+        )
         try:
             while handle.thread.is_alive():
                 time.sleep(0.5)

@@ -73,15 +73,22 @@ class _Tally:
         login = str(user["login"])
         key = (self.repo_id, login)
         if key not in self.counts:
-            self.counts[key] = Activity(hub=Hub.GITHUB, repo_id=self.repo_id, developer=login,
-                                        is_bot=_is_bot(user))
+            self.counts[key] = Activity(
+                hub=Hub.GITHUB, repo_id=self.repo_id, developer=login, is_bot=_is_bot(user)
+            )
         activity = self.counts[key]
         setattr(activity, field, getattr(activity, field) + 1)
 
 
 class GitHubClient:
-    def __init__(self, endpoint: str = "https://api.github.com", *, token: str | None = None,
-                 client: httpx.Client | None = None, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str = "https://api.github.com",
+        *,
+        token: str | None = None,
+        client: httpx.Client | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -106,7 +113,9 @@ class GitHubClient:
     def org_repos(self, org: str) -> Iterator[RepoStat]:
         """Public repos of an organisation (falls back to a user account)."""
         try:
-            items = self._pages(f"{self.endpoint}/orgs/{org}/repos", {"per_page": 100, "type": "public"})
+            items = self._pages(
+                f"{self.endpoint}/orgs/{org}/repos", {"per_page": 100, "type": "public"}
+            )
             first = next(items, None)
         except HubNotFound:
             items = self._pages(f"{self.endpoint}/users/{org}/repos", {"per_page": 100})
@@ -116,9 +125,14 @@ class GitHubClient:
                 continue
             name = str(item.get("full_name") or f"{org}/{item.get('name')}")
             yield RepoStat(
-                hub=Hub.GITHUB, kind=RepoKind.CODE, repo_id=name, owner=name.split("/")[0],
-                likes=item.get("stargazers_count"), created_at=item.get("created_at"),
-                last_modified=item.get("pushed_at"), tags=tuple(item.get("topics") or ()),
+                hub=Hub.GITHUB,
+                kind=RepoKind.CODE,
+                repo_id=name,
+                owner=name.split("/")[0],
+                likes=item.get("stargazers_count"),
+                created_at=item.get("created_at"),
+                last_modified=item.get("pushed_at"),
+                tags=tuple(item.get("topics") or ()),
                 url=str(item.get("html_url") or f"https://github.com/{name}"),
             )
 
@@ -135,8 +149,10 @@ class GitHubClient:
         for issue in self._pages(f"{base}/issues", {"state": "all", "since": iso, "per_page": 100}):
             if "pull_request" not in issue and inside(issue):
                 tally.add(issue.get("user"), "open_issue")
-        for pull in self._pages(f"{base}/pulls", {"state": "all", "sort": "created",
-                                                   "direction": "desc", "per_page": 100}):
+        for pull in self._pages(
+            f"{base}/pulls",
+            {"state": "all", "sort": "created", "direction": "desc", "per_page": 100},
+        ):
             created = _ts(pull.get("created_at"))
             if inside(pull):
                 tally.add(pull.get("user"), "open_pull")
@@ -150,8 +166,10 @@ class GitHubClient:
         for comment in self._pages(f"{base}/pulls/comments", {"since": iso, "per_page": 100}):
             if inside(comment):
                 tally.add(comment.get("user"), "review_comment")
-        for commit in self._pages(f"{base}/commits", {"since": iso, "until": until.strftime(
-                "%Y-%m-%dT%H:%M:%SZ"), "per_page": 100}):
+        for commit in self._pages(
+            f"{base}/commits",
+            {"since": iso, "until": until.strftime("%Y-%m-%dT%H:%M:%SZ"), "per_page": 100},
+        ):
             tally.add(commit.get("author"), "commits")
         return [tally.counts[key] for key in sorted(tally.counts)]
 

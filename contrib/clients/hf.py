@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 from huggingface_hub import HfApi
@@ -33,13 +34,28 @@ from contrib.types import BaseRef, Hub, RepoKind, RepoStat, lineage_from_tags
 HUB = "hf"
 #: evidence links point at the public hub, whatever mirror or sample endpoint was pulled
 PUBLIC = "https://huggingface.co"
-MODEL_EXPAND = [
-    "author", "downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt",
-    "lastModified", "tags", "baseModels", "childrenModelCount", "evalResults",
+MODEL_EXPAND: list[Any] = [
+    "author",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "trendingScore",
+    "createdAt",
+    "lastModified",
+    "tags",
+    "baseModels",
+    "childrenModelCount",
+    "evalResults",
 ]
-DATASET_EXPAND = [
-    "author", "downloads", "downloadsAllTime", "likes", "trendingScore", "createdAt",
-    "lastModified", "tags",
+DATASET_EXPAND: list[Any] = [
+    "author",
+    "downloads",
+    "downloadsAllTime",
+    "likes",
+    "trendingScore",
+    "createdAt",
+    "lastModified",
+    "tags",
 ]
 T = TypeVar("T")
 
@@ -61,7 +77,9 @@ def raise_for_status(exc: BaseException, url: str | None = None) -> None:
             raise HubServerError(text, hub=HUB, url=url) from exc
         raise HubError(text, hub=HUB, url=url) from exc
     if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
-        raise HubBadResponse(f"expected JSON, got something else ({exc})", hub=HUB, url=url) from exc
+        raise HubBadResponse(
+            f"expected JSON, got something else ({exc})", hub=HUB, url=url
+        ) from exc
     if isinstance(exc, KeyError | TypeError | AttributeError):
         raise HubBadResponse(f"unexpected JSON shape ({exc!r})", hub=HUB, url=url) from exc
     raise HubError(f"request failed: {exc}", hub=HUB, url=url) from exc
@@ -98,9 +116,15 @@ def _evals(entries: Any) -> tuple[dict[str, Any], ...]:
     for e in entries or ():
         value = getattr(e, "value", None)
         if isinstance(value, int | float):
-            out.append({"dataset": e.dataset_id, "task": e.task_id, "value": float(value),
-                        "verified": bool(getattr(e, "verify_token", None)),
-                        "source": getattr(e, "source_url", None)})
+            out.append(
+                {
+                    "dataset": e.dataset_id,
+                    "task": e.task_id,
+                    "value": float(value),
+                    "verified": bool(getattr(e, "verify_token", None)),
+                    "source": getattr(e, "source_url", None),
+                }
+            )
     return tuple(sorted(out, key=lambda d: (d["dataset"], d["task"])))
 
 
@@ -108,17 +132,28 @@ def model_stat(m: Any) -> RepoStat:
     """A ``ModelInfo`` as a snapshot row."""
     tags = list(m.tags or ())
     return RepoStat(
-        hub=Hub.HF, kind=RepoKind.MODEL, repo_id=m.id, owner=m.author or m.id.split("/")[0],
-        downloads_30d=m.downloads, downloads_all_time=m.downloads_all_time, likes=m.likes,
-        trending_score=m.trending_score, children_count=m.children_model_count,
-        created_at=_iso(m.created_at), last_modified=_iso(m.last_modified), tags=tuple(tags),
-        base_models=_base_refs(tags, m.base_models), eval_results=_evals(m.eval_results),
+        hub=Hub.HF,
+        kind=RepoKind.MODEL,
+        repo_id=m.id,
+        owner=m.author or m.id.split("/")[0],
+        downloads_30d=m.downloads,
+        downloads_all_time=m.downloads_all_time,
+        likes=m.likes,
+        trending_score=m.trending_score,
+        children_count=m.children_model_count,
+        created_at=_iso(m.created_at),
+        last_modified=_iso(m.last_modified),
+        tags=tuple(tags),
+        base_models=_base_refs(tags, m.base_models),
+        eval_results=_evals(m.eval_results),
         url=f"{PUBLIC}/{m.id}",
     )
 
 
 class HfClient:
-    def __init__(self, endpoint: str = "https://huggingface.co", *, token: str | bool | None = False) -> None:
+    def __init__(
+        self, endpoint: str = "https://huggingface.co", *, token: str | bool | None = False
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.api = HfApi(endpoint=self.endpoint, token=token)
         self.token = token
@@ -129,17 +164,28 @@ class HfClient:
 
     def list_models(self, author: str) -> Iterator[RepoStat]:
         url = f"{self.endpoint}/api/models?author={author}"
-        for m in self._guard(url, lambda: iter(self.api.list_models(author=author, expand=MODEL_EXPAND))):
+        for m in self._guard(
+            url, lambda: iter(self.api.list_models(author=author, expand=MODEL_EXPAND))
+        ):
             yield model_stat(m)
 
     def list_datasets(self, author: str) -> Iterator[RepoStat]:
         url = f"{self.endpoint}/api/datasets?author={author}"
-        for d in self._guard(url, lambda: iter(self.api.list_datasets(author=author, expand=DATASET_EXPAND))):
+        for d in self._guard(
+            url, lambda: iter(self.api.list_datasets(author=author, expand=DATASET_EXPAND))
+        ):
             yield RepoStat(
-                hub=Hub.HF, kind=RepoKind.DATASET, repo_id=d.id, owner=d.author or d.id.split("/")[0],
-                downloads_30d=d.downloads, downloads_all_time=d.downloads_all_time, likes=d.likes,
-                trending_score=d.trending_score, created_at=_iso(d.created_at),
-                last_modified=_iso(d.last_modified), tags=tuple(d.tags or ()),
+                hub=Hub.HF,
+                kind=RepoKind.DATASET,
+                repo_id=d.id,
+                owner=d.author or d.id.split("/")[0],
+                downloads_30d=d.downloads,
+                downloads_all_time=d.downloads_all_time,
+                likes=d.likes,
+                trending_score=d.trending_score,
+                created_at=_iso(d.created_at),
+                last_modified=_iso(d.last_modified),
+                tags=tuple(d.tags or ()),
                 url=f"{PUBLIC}/datasets/{d.id}",
             )
 
@@ -156,16 +202,26 @@ class HfClient:
             with _mapped(path):
                 k = KernelInfo(**item)
             yield RepoStat(
-                hub=Hub.HF, kind=RepoKind.KERNEL, repo_id=k.id, owner=k.author or k.id.split("/")[0],
-                downloads_30d=k.downloads, downloads_all_time=item.get("downloadsAllTime"),
-                likes=k.likes, last_modified=_iso(k.last_modified), tags=tuple(item.get("tags") or ()),
+                hub=Hub.HF,
+                kind=RepoKind.KERNEL,
+                repo_id=k.id,
+                owner=k.author or k.id.split("/")[0],
+                downloads_30d=k.downloads,
+                downloads_all_time=item.get("downloadsAllTime"),
+                likes=k.likes,
+                last_modified=_iso(k.last_modified),
+                tags=tuple(item.get("tags") or ()),
                 url=f"{PUBLIC}/kernels/{k.id}",
             )
 
     def model_info(self, repo_id: str) -> RepoStat:
         with _mapped(f"{self.endpoint}/api/models/{repo_id}"):
-            m = self.api.model_info(repo_id, expand=MODEL_EXPAND)  # type: ignore[arg-type]
+            m = self.api.model_info(repo_id, expand=MODEL_EXPAND)
         return model_stat(m)
+
+
+def _children(api: HfApi, repo_id: str) -> Iterator[Any]:
+    return iter(api.list_models(filter=f"base_model:{repo_id}", expand=MODEL_EXPAND))
 
 
 def derivative_stats(client: HfClient, bases: list[RepoStat]) -> Iterator[RepoStat]:
@@ -174,9 +230,7 @@ def derivative_stats(client: HfClient, bases: list[RepoStat]) -> Iterator[RepoSt
         if not base.children_count:
             continue
         url = f"{client.endpoint}/api/models?filter=base_model:{base.repo_id}"
-        listing = client._guard(url, lambda b=base: iter(client.api.list_models(
-            filter=f"base_model:{b.repo_id}", expand=MODEL_EXPAND)))
-        for m in listing:
+        for m in client._guard(url, partial(_children, client.api, base.repo_id)):
             stat = model_stat(m)
             stat.kind = RepoKind.DERIVATIVE
             yield stat

@@ -35,7 +35,9 @@ class RetryPolicy:
     clock: Callable[[], float] = field(default=time.time)
 
 
-def rate_limit_wait(response: httpx.Response, clock: Callable[[], float] = time.time) -> float | None:
+def rate_limit_wait(
+    response: httpx.Response, clock: Callable[[], float] = time.time
+) -> float | None:
     """Seconds the server asks us to wait, or ``None`` if it says nothing usable."""
     headers = response.headers
     retry_after = headers.get("retry-after")
@@ -46,7 +48,10 @@ def rate_limit_wait(response: httpx.Response, clock: Callable[[], float] = time.
             return max(0.0, parsedate_to_datetime(retry_after).timestamp() - clock())
         except (TypeError, ValueError):
             pass
-    if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
+    if (
+        headers.get("x-ratelimit-remaining") == "0"
+        and headers.get("x-ratelimit-reset", "").isdigit()
+    ):
         return max(0.0, float(headers["x-ratelimit-reset"]) - clock())
     match = _RATELIMIT.search(headers.get("ratelimit", ""))
     if match and match.group(1) == "0":
@@ -63,8 +68,13 @@ def is_rate_limited(response: httpx.Response) -> bool:
 class HubHTTP:
     """An httpx client plus the policy; counts requests for the pull report."""
 
-    def __init__(self, client: httpx.Client, hub: str, raise_for_status: Callable[[httpx.Response], None],
-                 policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        hub: str,
+        raise_for_status: Callable[[httpx.Response], None],
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.client = client
         self.hub = hub
         self.raise_for_status = raise_for_status
@@ -80,7 +90,9 @@ class HubHTTP:
                 response = self.client.request(method, url, **kwargs)
             except httpx.TransportError as exc:
                 if last:
-                    raise HubError(f"unreachable after {attempt + 1} tries: {exc}", hub=self.hub, url=url) from exc
+                    raise HubError(
+                        f"unreachable after {attempt + 1} tries: {exc}", hub=self.hub, url=url
+                    ) from exc
                 policy.sleep(wait)
                 wait = min(policy.max_wait, wait * 2)
                 continue
@@ -88,8 +100,12 @@ class HubHTTP:
                 reset = rate_limit_wait(response, policy.clock)
                 delay = wait if reset is None else reset
                 if last or delay > policy.max_reset_wait:
-                    raise HubRateLimited(f"rate limited (reset in {delay:.0f}s)", hub=self.hub,
-                                         url=url, reset_in=delay)
+                    raise HubRateLimited(
+                        f"rate limited (reset in {delay:.0f}s)",
+                        hub=self.hub,
+                        url=url,
+                        reset_in=delay,
+                    )
                 policy.sleep(delay)
                 wait = min(policy.max_wait, wait * 2)
                 continue
@@ -115,7 +131,9 @@ def parse_json(response: httpx.Response, hub: str) -> Any:
         url = None
     if "json" not in ctype:
         head = response.text[:60].strip().replace("\n", " ")
-        raise HubBadResponse(f"expected JSON, got {ctype or 'no content type'}: {head!r}", hub=hub, url=url)
+        raise HubBadResponse(
+            f"expected JSON, got {ctype or 'no content type'}: {head!r}", hub=hub, url=url
+        )
     try:
         return response.json()
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:

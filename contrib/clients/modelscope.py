@@ -63,8 +63,14 @@ def _int(value: Any) -> int | None:
 
 
 class ModelScopeClient:
-    def __init__(self, endpoint: str = "https://www.modelscope.cn", *, page_size: int = 100,
-                 client: httpx.Client | None = None, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str = "https://www.modelscope.cn",
+        *,
+        page_size: int = 100,
+        client: httpx.Client | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.page_size = page_size
         self.http = HubHTTP(client or httpx.Client(timeout=30.0), HUB, raise_for_status, policy)
@@ -79,11 +85,16 @@ class ModelScopeClient:
         repo_id = f"{path}/{name}"
         tags = [str(t) for t in item.get("Tags") or () if isinstance(t, str)]
         return RepoStat(
-            hub=Hub.MODELSCOPE, kind=RepoKind.MODEL, repo_id=repo_id, owner=path,
+            hub=Hub.MODELSCOPE,
+            kind=RepoKind.MODEL,
+            repo_id=repo_id,
+            owner=path,
             downloads_all_time=_int(item.get("Downloads")),
             likes=_int(item.get("Stars", item.get("Likes"))),
-            created_at=_time(item.get("CreatedTime")), last_modified=_time(item.get("LastUpdatedTime")),
-            tags=tuple(tags), base_models=lineage_from_tags(tags),
+            created_at=_time(item.get("CreatedTime")),
+            last_modified=_time(item.get("LastUpdatedTime")),
+            tags=tuple(tags),
+            base_models=lineage_from_tags(tags),
             url=f"https://www.modelscope.cn/models/{repo_id}",
         )
 
@@ -91,13 +102,17 @@ class ModelScopeClient:
         """All models of ``owner``, page by page, lazily."""
         page = 1
         while True:
-            response = self.http.request("PUT", f"{self.endpoint}/api/v1/models/",
-                                         json={"Path": owner, "PageNumber": page, "PageSize": self.page_size})
+            response = self.http.request(
+                "PUT",
+                f"{self.endpoint}/api/v1/models/",
+                json={"Path": owner, "PageNumber": page, "PageSize": self.page_size},
+            )
             data = unwrap(response)
             models, total = data.get("Models"), data.get("TotalCount")
             if not isinstance(models, list) or not isinstance(total, int):
-                raise HubBadResponse("listing without Models/TotalCount", hub=HUB,
-                                     url=str(response.request.url))
+                raise HubBadResponse(
+                    "listing without Models/TotalCount", hub=HUB, url=str(response.request.url)
+                )
             for item in models:
                 if isinstance(item, dict):
                     yield self._stat(owner, item)

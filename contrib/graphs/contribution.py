@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from contrib.openrank import OpenRankParams, bipartite_openrank, user_initial
+from contrib.openrank import DEFAULT_PARAMS, OpenRankParams, bipartite_openrank, user_initial
 from contrib.types import Activity
 
 BOT_SUFFIXES = re.compile(r"(\[bot\]|[-_]bot)$", re.IGNORECASE)
@@ -32,13 +32,23 @@ MAX_REPOS_PER_MONTH = 300
 
 def developer_activity(a: Activity) -> float:
     """OpenDigger's statistical activity (square root of the AHP-weighted counts)."""
-    return math.sqrt(0.5252 * a.issue_comment + 2.2235 * a.open_issue + 4.0679 * a.open_pull
-                     + 0.7427 * a.review_comment + 2.0339 * a.merged_pull)
+    return math.sqrt(
+        0.5252 * a.issue_comment
+        + 2.2235 * a.open_issue
+        + 4.0679 * a.open_pull
+        + 0.7427 * a.review_comment
+        + 2.0339 * a.merged_pull
+    )
 
 
 def edge_activity(a: Activity) -> float:
-    return (22.235 * a.open_issue + 5.252 * a.issue_comment + 7.427 * a.review_comment
-            + 40.679 * a.open_pull + 14.695 * a.commits)
+    return (
+        22.235 * a.open_issue
+        + 5.252 * a.issue_comment
+        + 7.427 * a.review_comment
+        + 40.679 * a.open_pull
+        + 14.695 * a.commits
+    )
 
 
 def bot_reasons(activities: list[Activity]) -> dict[str, str]:
@@ -53,7 +63,9 @@ def bot_reasons(activities: list[Activity]) -> dict[str, str]:
             reasons.setdefault(a.developer, "login ends in bot")
     for developer, linked in repos.items():
         if len(linked) > MAX_REPOS_PER_MONTH:
-            reasons.setdefault(developer, f"{len(linked)} repos in one month (> {MAX_REPOS_PER_MONTH})")
+            reasons.setdefault(
+                developer, f"{len(linked)} repos in one month (> {MAX_REPOS_PER_MONTH})"
+            )
     return reasons
 
 
@@ -64,9 +76,13 @@ class MonthlyOpenRank:
     iterations: int
 
 
-def month_openrank(activities: list[Activity], *, excluded: set[str],
-                   previous: dict[str, tuple[float, int]] | None = None,
-                   params: OpenRankParams = OpenRankParams()) -> MonthlyOpenRank:
+def month_openrank(
+    activities: list[Activity],
+    *,
+    excluded: set[str],
+    previous: dict[str, tuple[float, int]] | None = None,
+    params: OpenRankParams = DEFAULT_PARAMS,
+) -> MonthlyOpenRank:
     """One month's OpenRank. ``previous`` maps node → (value, months since seen)."""
     previous = previous or {}
     rows = [a for a in activities if a.developer not in excluded and edge_activity(a) > 0]
@@ -85,12 +101,13 @@ def month_openrank(activities: list[Activity], *, excluded: set[str],
 
     def carried(key: str) -> float:
         value, gap = previous.get(key, (0.0, 0))
-        return value * params.decay ** gap
+        return value * params.decay**gap
 
     user_init = user_initial(stat, params) + np.array([carried("u:" + x) for x in users])
     repo_init = np.array([carried("r:" + x) for x in repos])
-    result = bipartite_openrank(u, r, act, len(users), len(repos), user_init=user_init,
-                                repo_init=repo_init, params=params)
+    result = bipartite_openrank(
+        u, r, act, len(users), len(repos), user_init=user_init, repo_init=repo_init, params=params
+    )
     return MonthlyOpenRank(
         repos={x: float(v) for x, v in zip(repos, result.repos, strict=True)},
         users={x: float(v) for x, v in zip(users, result.users, strict=True)},
@@ -98,8 +115,9 @@ def month_openrank(activities: list[Activity], *, excluded: set[str],
     )
 
 
-def openrank_history(months: list[list[Activity]], *, excluded: set[str],
-                     params: OpenRankParams = OpenRankParams()) -> list[MonthlyOpenRank]:
+def openrank_history(
+    months: list[list[Activity]], *, excluded: set[str], params: OpenRankParams = DEFAULT_PARAMS
+) -> list[MonthlyOpenRank]:
     """Month after month, each starting from the last (decayed by months unseen)."""
     carried: dict[str, tuple[float, int]] = {}
     out = []

@@ -31,14 +31,17 @@ def lineage_graph(stats: list[RepoStat]) -> nx.DiGraph:
     for repo in sorted(stats, key=lambda r: r.repo_id):
         if repo.kind not in (RepoKind.MODEL, RepoKind.DERIVATIVE):
             continue
-        graph.add_node(repo.repo_id, owner=repo.owner, downloads=repo.downloads_30d or 0, url=repo.url)
+        graph.add_node(
+            repo.repo_id, owner=repo.owner, downloads=repo.downloads_30d or 0, url=repo.url
+        )
         for base in repo.base_models:
             graph.add_edge(repo.repo_id, base.repo_id, relation=base.relation)
     return graph
 
 
-def derivative_credit(stats: list[RepoStat], accounts: AccountMap,
-                      discounts: dict[str, float]) -> dict[str, DerivativeCredit]:
+def derivative_credit(
+    stats: list[RepoStat], accounts: AccountMap, discounts: dict[str, float]
+) -> dict[str, DerivativeCredit]:
     """Enterprise → discounted 30-day downloads of others' derivatives of its models."""
     graph = lineage_graph(stats)
     out: dict[str, DerivativeCredit] = defaultdict(DerivativeCredit)

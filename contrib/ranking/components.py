@@ -36,7 +36,9 @@ def _add(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else a + b
 
 
-def category_totals(month: MonthData, inputs: RankingInputs, category: Category) -> dict[str, Totals]:
+def category_totals(
+    month: MonthData, inputs: RankingInputs, category: Category
+) -> dict[str, Totals]:
     kinds = {RepoKind(k) for k in category.kinds}
     out: dict[str, Totals] = defaultdict(Totals)
     for repo in month.stats:
@@ -52,12 +54,17 @@ def category_totals(month: MonthData, inputs: RankingInputs, category: Category)
     return dict(out)
 
 
-def consistency(inputs: RankingInputs, category: Category, config: AwardConfig) -> dict[str, tuple[int, int]]:
+def consistency(
+    inputs: RankingInputs, category: Category, config: AwardConfig
+) -> dict[str, tuple[int, int]]:
     """Enterprise → (months in the top k by 30-day downloads, months observed)."""
     out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for month in inputs.months:
         totals = category_totals(month, inputs, category)
-        ordered = sorted(((t.downloads_30d or 0, name) for name, t in totals.items()), key=lambda x: (-x[0], x[1]))
+        ordered = sorted(
+            ((t.downloads_30d or 0, name) for name, t in totals.items()),
+            key=lambda x: (-x[0], x[1]),
+        )
         leaders = {name for _, name in ordered[: config.consistency.top_k]}
         for name in totals:
             out[name][1] += 1
@@ -65,7 +72,9 @@ def consistency(inputs: RankingInputs, category: Category, config: AwardConfig) 
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def benchmark_standing(stats: list[RepoStat], inputs: RankingInputs) -> dict[str, tuple[float, list[str]]]:
+def benchmark_standing(
+    stats: list[RepoStat], inputs: RankingInputs
+) -> dict[str, tuple[float, list[str]]]:
     """Enterprise → (mean best percentile over verified benchmarks, evidence URLs)."""
     boards: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
     for repo in stats:
@@ -74,7 +83,9 @@ def benchmark_standing(stats: list[RepoStat], inputs: RankingInputs) -> dict[str
         enterprise = inputs.accounts.enterprise_of_repo(repo)
         for entry in repo.eval_results:
             if entry.get("verified") and enterprise:
-                boards[f"{entry['dataset']}/{entry.get('task')}"].append((float(entry["value"]), enterprise, repo.url))
+                boards[f"{entry['dataset']}/{entry.get('task')}"].append(
+                    (float(entry["value"]), enterprise, repo.url)
+                )
     best: dict[str, list[float]] = defaultdict(list)
     evidence: dict[str, list[str]] = defaultdict(list)
     for board in sorted(boards):
@@ -89,7 +100,9 @@ def benchmark_standing(stats: list[RepoStat], inputs: RankingInputs) -> dict[str
     return {k: (sum(v) / len(v), evidence[k][:3]) for k, v in best.items()}
 
 
-def community_openrank(inputs: RankingInputs, exclude_bots: bool) -> tuple[dict[str, float], dict[str, str]]:
+def community_openrank(
+    inputs: RankingInputs, exclude_bots: bool
+) -> tuple[dict[str, float], dict[str, str]]:
     """Enterprise → Σ OpenRank of its GitHub repos in the latest month; and the bots found."""
     bots: dict[str, str] = {}
     for month in inputs.months:

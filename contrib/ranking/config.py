@@ -12,10 +12,22 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from contrib.errors import ConfigError
 
-Component = Literal["downloads_30d", "downloads_all_time", "consistency", "derivative_influence",
-                    "community", "benchmark"]
-COMPONENTS: tuple[str, ...] = ("downloads_30d", "downloads_all_time", "consistency",
-                               "derivative_influence", "community", "benchmark")
+Component = Literal[
+    "downloads_30d",
+    "downloads_all_time",
+    "consistency",
+    "derivative_influence",
+    "community",
+    "benchmark",
+]
+COMPONENTS: tuple[str, ...] = (
+    "downloads_30d",
+    "downloads_all_time",
+    "consistency",
+    "derivative_influence",
+    "community",
+    "benchmark",
+)
 
 
 class _Strict(BaseModel):

@@ -54,10 +54,15 @@ class RankingRun:
         return [r for r in self.results if r["rank"] is not None]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "as_of": self.as_of.isoformat(),
-                "snapshot_ids": self.snapshot_ids, "config_hash": self.config_hash,
-                "config_version": self.config_version, "code_version": self.code_version,
-                "results": self.results}
+        return {
+            "category": self.category,
+            "as_of": self.as_of.isoformat(),
+            "snapshot_ids": self.snapshot_ids,
+            "config_hash": self.config_hash,
+            "config_version": self.config_version,
+            "code_version": self.code_version,
+            "results": self.results,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
@@ -76,60 +81,106 @@ def _eligibility(inputs: RankingInputs, config: AwardConfig) -> dict[str, str | 
     return out
 
 
-def rank_category(inputs: RankingInputs, category_name: str, config: AwardConfig,
-                  config_hash: str) -> RankingRun:
+def rank_category(
+    inputs: RankingInputs, category_name: str, config: AwardConfig, config_hash: str
+) -> RankingRun:
     if category_name not in config.categories:
-        raise RankingError(f"unknown category {category_name!r}; known: {', '.join(sorted(config.categories))}")
+        raise RankingError(
+            f"unknown category {category_name!r}; known: {', '.join(sorted(config.categories))}"
+        )
     category = config.categories[category_name]
     totals = comp.category_totals(inputs.latest, inputs, category)
     leading = comp.consistency(inputs, category, config)
-    credit = comp.derivative_credit(inputs.latest.stats, inputs.accounts, config.derivative_discount)
+    credit = comp.derivative_credit(
+        inputs.latest.stats, inputs.accounts, config.derivative_discount
+    )
     community, bots = comp.community_openrank(inputs, config.community.exclude_bots)
     bench = comp.benchmark_standing(inputs.latest.stats, inputs)
     flags: dict[str, list[dict[str, Any]]] = {}
-    spam = integrity.derivative_spam(inputs, credit, config) if "derivative_influence" in category.weights else {}
-    for found in (integrity.download_spikes(inputs, category, config), spam,
-                  integrity.bot_contributors(inputs, bots, config.community.exclude_bots,
-                                                   config.integrity.bot_share)):
+    spam = (
+        integrity.derivative_spam(inputs, credit, config)
+        if "derivative_influence" in category.weights
+        else {}
+    )
+    for found in (
+        integrity.download_spikes(inputs, category, config),
+        spam,
+        integrity.bot_contributors(
+            inputs, bots, config.community.exclude_bots, config.integrity.bot_share
+        ),
+    ):
         for name, items in found.items():
             flags.setdefault(name, []).extend(items)
     eligible = _eligibility(inputs, config)
-    has_github = {e.name for e in inputs.accounts.registry.enterprises if e.accounts.get(Hub.GITHUB)}
+    has_github = {
+        e.name for e in inputs.accounts.registry.enterprises if e.accounts.get(Hub.GITHUB)
+    }
     total_weight = sum(category.weights.values())
     results = []
     for name in sorted(totals):
         t = totals[name]
-        raw: dict[str, tuple[float | None, float | None, str]] = {}
+        raw: dict[str, tuple[float, float, str]] = {}
         caps = category.caps
         if t.downloads_30d is not None:
-            raw["downloads_30d"] = (t.downloads_30d, comp.log_cap(t.downloads_30d, caps.get("downloads_30d", 1e6)), "")
+            raw["downloads_30d"] = (
+                t.downloads_30d,
+                comp.log_cap(t.downloads_30d, caps.get("downloads_30d", 1e6)),
+                "",
+            )
         if t.downloads_all_time is not None:
-            raw["downloads_all_time"] = (t.downloads_all_time, comp.log_cap(
-                t.downloads_all_time, caps.get("downloads_all_time", 1e7)), "")
+            raw["downloads_all_time"] = (
+                t.downloads_all_time,
+                comp.log_cap(t.downloads_all_time, caps.get("downloads_all_time", 1e7)),
+                "",
+            )
         top, seen = leading.get(name, (0, 0))
         if seen >= config.consistency.min_months:
-            raw["consistency"] = (top / seen, top / seen, f"top {config.consistency.top_k} in {top} of {seen} months")
+            raw["consistency"] = (
+                top / seen,
+                top / seen,
+                f"top {config.consistency.top_k} in {top} of {seen} months",
+            )
         if name in credit:
             c = credit[name]
-            raw["derivative_influence"] = (c.credit, comp.log_cap(c.credit, caps.get("derivative_influence", 1e6)),
-                                           f"{c.derivatives} derivatives by others")
+            raw["derivative_influence"] = (
+                c.credit,
+                comp.log_cap(c.credit, caps.get("derivative_influence", 1e6)),
+                f"{c.derivatives} derivatives by others",
+            )
         if name in has_github:
             value = community.get(name, 0.0)
-            raw["community"] = (value, comp.log_cap(value, caps.get("community", 500)), "OpenRank, latest month")
+            raw["community"] = (
+                value,
+                comp.log_cap(value, caps.get("community", 500)),
+                "OpenRank, latest month",
+            )
         if name in bench:
-            raw["benchmark"] = (bench[name][0], bench[name][0], "mean best percentile, verified results")
+            raw["benchmark"] = (
+                bench[name][0],
+                bench[name][0],
+                "mean best percentile, verified results",
+            )
         components: dict[str, dict[str, Any]] = {}
         missing = []
         for key, weight in sorted(category.weights.items()):
             if key not in raw:
                 missing.append(key)
-                components[key] = {"value": None, "score": None, "weight": weight, "contribution": 0.0, "detail": "missing"}
+                components[key] = {
+                    "value": None,
+                    "score": None,
+                    "weight": weight,
+                    "contribution": 0.0,
+                    "detail": "missing",
+                }
                 continue
-            value, score, detail = raw[key]
-            components[key] = {"value": round(value, _DIGITS) if value is not None else None,
-                               "score": round(score or 0.0, _DIGITS), "weight": weight,
-                               "contribution": round(weight * (score or 0.0) / total_weight, _DIGITS),
-                               "detail": detail}
+            value, component_score, detail = raw[key]
+            components[key] = {
+                "value": round(value, _DIGITS),
+                "score": round(component_score, _DIGITS),
+                "weight": weight,
+                "contribution": round(weight * component_score / total_weight, _DIGITS),
+                "detail": detail,
+            }
         score = round(sum(c["contribution"] for c in components.values()), _DIGITS)
         evidence = [url for _, url in sorted(t.repos, key=lambda x: (-x[0], x[1]))[:3]]
         if name in credit:
@@ -138,24 +189,43 @@ def rank_category(inputs: RankingInputs, category_name: str, config: AwardConfig
             evidence += [u for u in bench[name][1] if u not in evidence]
         entry_flags = sorted(flags.get(name, []), key=lambda f: (f["type"], f["detail"]))
         entry_flags += integrity.dominant_signal(components, score, config.integrity.dominant_share)
-        results.append({
-            "enterprise": name, "eligible": eligible.get(name) is None,
-            "eligibility_note": eligible.get(name), "rank": None, "tie": False, "score": score,
-            "tier": None, "amount_cny": None, "components": components, "missing": missing,
-            "flags": entry_flags, "evidence": evidence,
-            "_key": (score, t.downloads_all_time or 0, t.downloads_30d or 0),
-        })
+        results.append(
+            {
+                "enterprise": name,
+                "eligible": eligible.get(name) is None,
+                "eligibility_note": eligible.get(name),
+                "rank": None,
+                "tie": False,
+                "score": score,
+                "tier": None,
+                "amount_cny": None,
+                "components": components,
+                "missing": missing,
+                "flags": entry_flags,
+                "evidence": evidence,
+                "_key": (score, t.downloads_all_time or 0, t.downloads_30d or 0),
+            }
+        )
     _assign_ranks(results, config)
     for r in results:
         del r["_key"]
     results.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["score"], r["enterprise"]))
-    return RankingRun(category_name, inputs.latest.snapshot.as_of, inputs.snapshot_ids, config_hash,
-                      config.version, code_version(), results)
+    return RankingRun(
+        category_name,
+        inputs.latest.snapshot.as_of,
+        inputs.snapshot_ids,
+        config_hash,
+        config.version,
+        code_version(),
+        results,
+    )
 
 
 def _assign_ranks(results: list[dict[str, Any]], config: AwardConfig) -> None:
-    pool = sorted((r for r in results if r["eligible"]),
-                  key=lambda r: (tuple(-x for x in r["_key"]), r["enterprise"]))
+    pool = sorted(
+        (r for r in results if r["eligible"]),
+        key=lambda r: (tuple(-x for x in r["_key"]), r["enterprise"]),
+    )
     rank = 0
     for position, r in enumerate(pool):
         if position == 0 or r["_key"] != pool[position - 1]["_key"]:
@@ -166,8 +236,14 @@ def _assign_ranks(results: list[dict[str, Any]], config: AwardConfig) -> None:
     limit = config.max_per_category
     for r in pool[limit:]:
         if r["rank"] <= limit:  # tied with a winner but past the cap
-            r["flags"].append({"type": "tie_at_cutoff", "detail": f"tied at rank {r['rank']}; "
-                               f"at most {limit} places, broken by name order", "evidence": []})
+            r["flags"].append(
+                {
+                    "type": "tie_at_cutoff",
+                    "detail": f"tied at rank {r['rank']}; "
+                    f"at most {limit} places, broken by name order",
+                    "evidence": [],
+                }
+            )
         r["rank"] = None
     for r in pool[:limit]:
         for tier in config.tiers:

@@ -26,8 +26,14 @@ from contrib.sample_hub.enterprises import (
 )
 
 RELATION_WEIGHTS = (("finetune", 0.45), ("quantized", 0.3), ("adapter", 0.15), ("merge", 0.1))
-PIPELINES = ("text-generation", "image-text-to-text", "automatic-speech-recognition",
-             "text-to-image", "feature-extraction", "object-detection")
+PIPELINES = (
+    "text-generation",
+    "image-text-to-text",
+    "automatic-speech-recognition",
+    "text-to-image",
+    "feature-extraction",
+    "object-detection",
+)
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 SPIKE_MONTH = 9
 
@@ -85,7 +91,9 @@ class SampleHub:
         for m in range(self.months):
             if self.as_of(m) == day:
                 return m
-        raise KeyError(f"no month {day} in the sample hub ({self.as_of(0)}…{self.as_of(self.months - 1)})")
+        raise KeyError(
+            f"no month {day} in the sample hub ({self.as_of(0)}…{self.as_of(self.months - 1)})"
+        )
 
     @cached_property
     def by_author(self) -> dict[tuple[str, str], list[SampleRepo]]:
@@ -112,8 +120,21 @@ class SampleHub:
     def registry_csv(self) -> str:
         lines = ["name,uscc,city,district,type,hf,modelscope,github"]
         for e in self.enterprises:
-            lines.append(",".join(str(e[k]) for k in
-                                  ("name", "uscc", "city", "district", "type", "hf", "modelscope", "github")))
+            lines.append(
+                ",".join(
+                    str(e[k])
+                    for k in (
+                        "name",
+                        "uscc",
+                        "city",
+                        "district",
+                        "type",
+                        "hf",
+                        "modelscope",
+                        "github",
+                    )
+                )
+            )
         return "\n".join(lines) + "\n"
 
 
@@ -123,8 +144,12 @@ def _uscc(rng: random.Random, district_code: str) -> str:
 
 def _series(rng: random.Random, popularity: float, created: int, months: int) -> list[int]:
     growth = rng.uniform(-0.04, 0.12)
-    return [0 if m < created else int(popularity * (1 + growth) ** (m - created) * rng.uniform(0.8, 1.2))
-            for m in range(months)]
+    return [
+        0
+        if m < created
+        else int(popularity * (1 + growth) ** (m - created) * rng.uniform(0.8, 1.2))
+        for m in range(months)
+    ]
 
 
 def _likes(rng: random.Random, downloads: list[int]) -> list[int]:
@@ -135,19 +160,27 @@ def _likes(rng: random.Random, downloads: list[int]) -> list[int]:
     return out
 
 
-def generate(n_models: int = 2000, *, seed: int = 7, months: int = 12,
-             start: date = date(2026, 1, 1)) -> SampleHub:
+def generate(
+    n_models: int = 2000, *, seed: int = 7, months: int = 12, start: date = date(2026, 1, 1)
+) -> SampleHub:
     """The sample world. ``n_models`` ≥ 200; about a third are enterprise-owned bases."""
     rng = random.Random(seed)
     hub = SampleHub(seed=seed, start=start, months=months, enterprises=[])
     sizes: dict[str, float] = {}
     for name, etype, city, district, slug, on_ms, on_gh, size in ENTERPRISES:
         code = hashlib.sha256(slug.encode()).hexdigest()
-        hub.enterprises.append({
-            "name": name, "type": etype, "city": city, "district": district,
-            "uscc": _uscc(random.Random(code), "330100" if city == "杭州" else "310000"),
-            "hf": slug, "modelscope": slug if on_ms else "", "github": f"{slug}-oss" if on_gh else "",
-        })
+        hub.enterprises.append(
+            {
+                "name": name,
+                "type": etype,
+                "city": city,
+                "district": district,
+                "uscc": _uscc(random.Random(code), "330100" if city == "杭州" else "310000"),
+                "hf": slug,
+                "modelscope": slug if on_ms else "",
+                "github": f"{slug}-oss" if on_gh else "",
+            }
+        )
         sizes[slug] = size
     slugs = sorted(sizes)
     total_size = sum(sizes.values())
@@ -163,30 +196,45 @@ def generate(n_models: int = 2000, *, seed: int = 7, months: int = 12,
         quality = sizes[slug] / 10
         evals = tuple(
             (b, round(40 + 50 * quality * rng.uniform(0.7, 1.0), 2), rng.random() < 0.7)
-            for b in BENCHMARKS if rng.random() < 0.15 + 0.4 * quality
+            for b in BENCHMARKS
+            if rng.random() < 0.15 + 0.4 * quality
         )
+        size_tag = rng.choice(("7B", "14B", "1.5B", "VL", "ASR"))
         repo = SampleRepo(
-            repo_id=f"{slug}/{slug.split('-')[0].title()}-{i:04d}-{rng.choice(('7B', '14B', '1.5B', 'VL', 'ASR'))}",
-            kind="model", created=created, downloads=downloads,
-            prehistory=int(popularity * max(0, -created) * 0.7), likes=_likes(rng, downloads),
-            pipeline=rng.choice(PIPELINES), evals=evals, on_modelscope=slug in ms_slugs and rng.random() < 0.6,
+            repo_id=f"{slug}/{slug.split('-')[0].title()}-{i:04d}-{size_tag}",
+            kind="model",
+            created=created,
+            downloads=downloads,
+            prehistory=int(popularity * max(0, -created) * 0.7),
+            likes=_likes(rng, downloads),
+            pipeline=rng.choice(PIPELINES),
+            evals=evals,
+            on_modelscope=slug in ms_slugs and rng.random() < 0.6,
         )
         bases.append(repo)
         hub.repos[repo.repo_id] = repo
     base_weights = list(itertools.accumulate(math.sqrt(b.downloads[-1] + 1) for b in bases))
     for i in range(n_models - n_bases - 60):
         author = rng.choice(community) if rng.random() < 0.8 else rng.choice(slugs)
-        relation = rng.choices([r for r, _ in RELATION_WEIGHTS], [w for _, w in RELATION_WEIGHTS])[0]
+        relation = rng.choices([r for r, _ in RELATION_WEIGHTS], [w for _, w in RELATION_WEIGHTS])[
+            0
+        ]
         base = rng.choices(bases, cum_weights=base_weights)[0]
         parents = [base] + ([rng.choice(bases)] if relation == "merge" else [])
         created = max(base.created, rng.randint(-12, months - 1))
         popularity = math.exp(rng.gauss(math.log(40), 1.2))
         downloads = _series(rng, popularity, created, months)
-        suffix = {"quantized": "GGUF", "adapter": "LoRA", "merge": "Merged", "finetune": "SFT"}[relation]
+        suffix = {"quantized": "GGUF", "adapter": "LoRA", "merge": "Merged", "finetune": "SFT"}[
+            relation
+        ]
         repo = SampleRepo(
-            repo_id=f"{author}/{base.repo_id.split('/')[1]}-{suffix}-{i:04d}", kind="model",
-            created=created, downloads=downloads, prehistory=int(popularity * max(0, -created) * 0.7),
-            likes=_likes(rng, downloads), pipeline=base.pipeline,
+            repo_id=f"{author}/{base.repo_id.split('/')[1]}-{suffix}-{i:04d}",
+            kind="model",
+            created=created,
+            downloads=downloads,
+            prehistory=int(popularity * max(0, -created) * 0.7),
+            likes=_likes(rng, downloads),
+            pipeline=base.pipeline,
             bases=tuple((p.repo_id, relation) for p in parents),
         )
         hub.repos[repo.repo_id] = repo
@@ -196,36 +244,50 @@ def generate(n_models: int = 2000, *, seed: int = 7, months: int = 12,
     return hub
 
 
-def _plant_anomalies(hub: SampleHub, rng: random.Random, bases: list[SampleRepo], months: int) -> None:
+def _plant_anomalies(
+    hub: SampleHub, rng: random.Random, bases: list[SampleRepo], months: int
+) -> None:
     spiker = next((b for b in bases if b.author == SPIKE_ACCOUNT and b.created <= 0), None)
     if spiker is None:  # make sure the planted spike has a model to live on
         spiker = SampleRepo(f"{SPIKE_ACCOUNT}/Mengqi-Chat-7B", "model", -6, [], 0, [])
         spiker.downloads = _series(rng, 900.0, -6, months)
         spiker.prehistory, spiker.likes = 4000, _likes(rng, spiker.downloads)
         hub.repos[spiker.repo_id] = spiker
-    if SPIKE_MONTH < months:
+    if months > SPIKE_MONTH:
         spiker.downloads[SPIKE_MONTH] = spiker.downloads[SPIKE_MONTH] * 40 + 200_000
     target = max((b for b in bases if b.author == SPAM_TARGET), key=lambda b: b.downloads[-1])
     for k in range(60):
         created = months - 1 - (k % 3)
         downloads = [0] * created + [rng.randint(300, 600)] * (months - created)
         repo = SampleRepo(
-            repo_id=f"{SPAM_ACCOUNT}/{target.repo_id.split('/')[1]}-GGUF-Q4_K_M-v{k:02d}", kind="model",
-            created=created, downloads=downloads, prehistory=0, likes=[0] * months,
-            pipeline=target.pipeline, bases=((target.repo_id, "quantized"),),
+            repo_id=f"{SPAM_ACCOUNT}/{target.repo_id.split('/')[1]}-GGUF-Q4_K_M-v{k:02d}",
+            kind="model",
+            created=created,
+            downloads=downloads,
+            prehistory=0,
+            likes=[0] * months,
+            pipeline=target.pipeline,
+            bases=((target.repo_id, "quantized"),),
         )
         hub.repos[repo.repo_id] = repo
 
 
-def _datasets_and_kernels(hub: SampleHub, rng: random.Random, slugs: list[str],
-                          sizes: dict[str, float], months: int) -> None:
+def _datasets_and_kernels(
+    hub: SampleHub, rng: random.Random, slugs: list[str], sizes: dict[str, float], months: int
+) -> None:
     for i in range(300):
         slug = rng.choices(slugs, weights=[sizes[s] for s in slugs])[0]
         created = rng.randint(-18, months - 1)
         popularity = math.exp(rng.gauss(math.log(120 * sizes[slug]), 1.1))
         downloads = _series(rng, popularity, created, months)
-        repo = SampleRepo(f"{slug}/{slug.split('-')[0]}-corpus-{i:03d}", "dataset", created, downloads,
-                          int(popularity * max(0, -created) * 0.5), _likes(rng, downloads))
+        repo = SampleRepo(
+            f"{slug}/{slug.split('-')[0]}-corpus-{i:03d}",
+            "dataset",
+            created,
+            downloads,
+            int(popularity * max(0, -created) * 0.5),
+            _likes(rng, downloads),
+        )
         hub.repos[repo.repo_id] = repo
     for i in range(60):
         slug = KERNEL_PUBLISHERS[i % len(KERNEL_PUBLISHERS)]
@@ -233,8 +295,14 @@ def _datasets_and_kernels(hub: SampleHub, rng: random.Random, slugs: list[str],
         popularity = math.exp(rng.gauss(math.log(200 * sizes[slug]), 1.0))
         downloads = _series(rng, popularity, created, months)
         name = rng.choice(("flash-attn", "paged-kv", "moe-gemm", "rmsnorm", "int4-matmul", "rope"))
-        repo = SampleRepo(f"{slug}/{name}-{i:02d}", "kernel", created, downloads,
-                          int(popularity * max(0, -created) * 0.5), _likes(rng, downloads))
+        repo = SampleRepo(
+            f"{slug}/{name}-{i:02d}",
+            "kernel",
+            created,
+            downloads,
+            int(popularity * max(0, -created) * 0.5),
+            _likes(rng, downloads),
+        )
         hub.repos[repo.repo_id] = repo
 
 
@@ -253,10 +321,13 @@ def _github(hub: SampleHub, rng: random.Random, months: int) -> None:
             elif rng.random() < 0.3:
                 devs.append(("dependabot[bot]", True, 0.8))
             name = f"{org}/{rng.choice(('infer', 'train', 'serve', 'eval', 'kit', 'ops'))}-{j}"
-            hub.github[name] = GitHubRepo(name, f"{2020 + j % 6}-0{1 + j % 9}-15T08:00:00Z",
-                                          int(300 * size * rng.uniform(0.2, 2)),
-                                          ("llm", "operator") if str(e["hf"]) in KERNEL_PUBLISHERS else ("llm",),
-                                          tuple(devs))
+            hub.github[name] = GitHubRepo(
+                name,
+                f"{2020 + j % 6}-0{1 + j % 9}-15T08:00:00Z",
+                int(300 * size * rng.uniform(0.2, 2)),
+                ("llm", "operator") if str(e["hf"]) in KERNEL_PUBLISHERS else ("llm",),
+                tuple(devs),
+            )
 
 
 def _size_of(slug: str) -> float:

@@ -70,18 +70,23 @@ def build_app(state: HubState) -> Starlette:
                 state.requests += 1
                 count = state.requests
             if state.rate_limit_every and count % state.rate_limit_every == 0:
-                return JSONResponse({"error": "rate limited"}, status_code=429, headers={
-                    "Retry-After": str(state.retry_after),
-                    "RateLimit": f'"api";r=0;t={state.retry_after}',
-                    "RateLimit-Policy": '"fixed window";"api";q=500;w=300',
-                    "X-RateLimit-Remaining": "0",
-                    "X-RateLimit-Reset": str(int(time.time()) + state.retry_after),
-                })
+                return JSONResponse(
+                    {"error": "rate limited"},
+                    status_code=429,
+                    headers={
+                        "Retry-After": str(state.retry_after),
+                        "RateLimit": f'"api";r=0;t={state.retry_after}',
+                        "RateLimit-Policy": '"fixed window";"api";q=500;w=300',
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Reset": str(int(time.time()) + state.retry_after),
+                    },
+                )
             try:
                 state.month(request)
             except (KeyError, ValueError) as exc:
                 return _error(404, str(exc))
             return await handler(request)
+
         return wrapped
 
     def hf_listing(kind: str) -> Handler:
@@ -96,8 +101,10 @@ def build_app(state: HubState) -> Starlette:
                 return _error(400, f"invalid expand value(s): {', '.join(unknown)}")
             repos = [r for r in hub.by_author.get((kind, author.lower()), []) if r.created <= month]
             if not author:
-                repos = sorted((r for r in hub.repos.values() if r.kind == kind and r.created <= month),
-                               key=lambda r: r.repo_id)
+                repos = sorted(
+                    (r for r in hub.repos.values() if r.kind == kind and r.created <= month),
+                    key=lambda r: r.repo_id,
+                )
             for flt in request.query_params.getlist("filter"):
                 if flt.startswith("base_model:"):
                     target = flt.split(":")[-1]
@@ -113,6 +120,7 @@ def build_app(state: HubState) -> Starlette:
                 token = base64.urlsafe_b64encode(json.dumps({"o": offset + size}).encode()).decode()
                 headers["Link"] = _next_link(request, cursor=token)
             return JSONResponse(body, headers=headers)
+
         return handler
 
     def hf_info(kind: str) -> Handler:
@@ -121,11 +129,15 @@ def build_app(state: HubState) -> Starlette:
             repo_id = f"{request.path_params['owner']}/{request.path_params['name']}"
             repo = hub.repos.get(repo_id)
             if repo is None or repo.kind != kind or repo.created > month:
-                return JSONResponse({"error": "Repository not found"}, status_code=404,
-                                    headers={"X-Error-Code": "RepoNotFound"})
+                return JSONResponse(
+                    {"error": "Repository not found"},
+                    status_code=404,
+                    headers={"X-Error-Code": "RepoNotFound"},
+                )
             expand = request.query_params.getlist("expand")
             obj = full_object(hub, repo, month)
             return JSONResponse(select_fields(obj, kind, expand) if expand else obj)
+
         return handler
 
     async def ms_list(request: Request) -> Response:
@@ -134,30 +146,51 @@ def build_app(state: HubState) -> Starlette:
             body = json.loads(await request.body())
             owner, number, size = str(body["Path"]), int(body["PageNumber"]), int(body["PageSize"])
         except (ValueError, KeyError, TypeError):
-            return JSONResponse({"Code": 400, "Success": False, "Message": "bad request body"}, status_code=400)
+            return JSONResponse(
+                {"Code": 400, "Success": False, "Message": "bad request body"}, status_code=400
+            )
         if owner.lower() in state.fault_accounts:
             return HTMLResponse("<html><body>maintenance</body></html>")
-        repos = [r for r in hub.by_author.get(("model", owner.lower()), [])
-                 if r.on_modelscope and r.created <= month]
+        repos = [
+            r
+            for r in hub.by_author.get(("model", owner.lower()), [])
+            if r.on_modelscope and r.created <= month
+        ]
         page = repos[(number - 1) * size : number * size]
         models = [_ms_model(r, month) for r in page]
-        return JSONResponse({"Code": 200, "Success": True, "Message": "success",
-                             "Data": {"Models": models, "TotalCount": len(repos)}})
+        return JSONResponse(
+            {
+                "Code": 200,
+                "Success": True,
+                "Message": "success",
+                "Data": {"Models": models, "TotalCount": len(repos)},
+            }
+        )
 
     def _ms_model(repo: Any, month: int) -> dict[str, Any]:
         obj = full_object(hub, repo, month)
         owner, name = repo.repo_id.split("/")
-        return {"Id": int(obj["_id"][:6], 16), "Name": name, "Path": owner, "ChineseName": name,
-                "Downloads": int(obj["downloadsAllTime"] * 0.4), "Stars": obj["likes"] // 2,
-                "CreatedTime": 1_700_000_000 + repo.created * 2_592_000,
-                "LastUpdatedTime": 1_700_000_000 + month * 2_592_000,
-                "Tags": obj.get("tags", []), "Tasks": [{"Name": repo.pipeline}], "License": "Apache License 2.0"}
+        return {
+            "Id": int(obj["_id"][:6], 16),
+            "Name": name,
+            "Path": owner,
+            "ChineseName": name,
+            "Downloads": int(obj["downloadsAllTime"] * 0.4),
+            "Stars": obj["likes"] // 2,
+            "CreatedTime": 1_700_000_000 + repo.created * 2_592_000,
+            "LastUpdatedTime": 1_700_000_000 + month * 2_592_000,
+            "Tags": obj.get("tags", []),
+            "Tasks": [{"Name": repo.pipeline}],
+            "License": "Apache License 2.0",
+        }
 
     async def ms_get(request: Request) -> Response:
         month = state.month(request)
         repo = hub.repos.get(f"{request.path_params['owner']}/{request.path_params['name']}")
         if repo is None or not repo.on_modelscope or repo.created > month:
-            return JSONResponse({"Code": 404, "Success": False, "Message": "model not found"}, status_code=404)
+            return JSONResponse(
+                {"Code": 404, "Success": False, "Message": "model not found"}, status_code=404
+            )
         return JSONResponse({"Code": 200, "Success": True, "Data": _ms_model(repo, month)})
 
     def _gh_page(request: Request, items: list[dict[str, Any]]) -> Response:
@@ -176,12 +209,25 @@ def build_app(state: HubState) -> Starlette:
         repos = hub.github_by_owner.get(owner)
         if repos is None:
             return JSONResponse({"message": "Not Found"}, status_code=404)
-        return _gh_page(request, [{
-            "id": i, "name": r.full_name.split("/")[1], "full_name": r.full_name, "private": False,
-            "fork": False, "html_url": f"https://github.com/{r.full_name}", "topics": list(r.topics),
-            "stargazers_count": r.stars, "created_at": r.created, "pushed_at": r.created,
-            "owner": {"login": r.full_name.split("/")[0], "type": "Organization"},
-        } for i, r in enumerate(repos)])
+        return _gh_page(
+            request,
+            [
+                {
+                    "id": i,
+                    "name": r.full_name.split("/")[1],
+                    "full_name": r.full_name,
+                    "private": False,
+                    "fork": False,
+                    "html_url": f"https://github.com/{r.full_name}",
+                    "topics": list(r.topics),
+                    "stargazers_count": r.stars,
+                    "created_at": r.created,
+                    "pushed_at": r.created,
+                    "owner": {"login": r.full_name.split("/")[0], "type": "Organization"},
+                }
+                for i, r in enumerate(repos)
+            ],
+        )
 
     def gh_events(kind: str) -> Handler:
         async def handler(request: Request) -> Response:
@@ -194,11 +240,18 @@ def build_app(state: HubState) -> Starlette:
             # after the hub's start belongs to month k + 1
             lo = 0
             if since:
-                lo = max(0, int(since[:4]) * 12 + int(since[5:7]) - (hub.start.year * 12 + hub.start.month) + 1)
+                lo = max(
+                    0,
+                    int(since[:4]) * 12
+                    + int(since[5:7])
+                    - (hub.start.year * 12 + hub.start.month)
+                    + 1,
+                )
             items: list[dict[str, Any]] = []
             for m in range(month, max(-1, lo - 1), -1):
                 items += month_events(hub, repo, m)[kind]
             return _gh_page(request, items)
+
         return handler
 
     routes = [
@@ -244,14 +297,31 @@ class SampleHubHandle:
         self.thread.join(timeout=10)
 
 
-def serve_in_thread(hub: SampleHub | None = None, *, port: int = 0, page_size: int = 500,
-                    rate_limit_every: int = 0, retry_after: int = 0,
-                    fault_accounts: frozenset[str] = frozenset()) -> SampleHubHandle:
+def serve_in_thread(
+    hub: SampleHub | None = None,
+    *,
+    port: int = 0,
+    page_size: int = 500,
+    rate_limit_every: int = 0,
+    retry_after: int = 0,
+    fault_accounts: frozenset[str] = frozenset(),
+) -> SampleHubHandle:
     """Start the sample hub on 127.0.0.1 in a daemon thread; ``port=0`` picks a free one."""
-    state = HubState(hub or generate(), page_size, rate_limit_every, retry_after,
-                     frozenset(a.lower() for a in fault_accounts))
-    config = uvicorn.Config(build_app(state), host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", access_log=False)
+    state = HubState(
+        hub or generate(),
+        page_size,
+        rate_limit_every,
+        retry_after,
+        frozenset(a.lower() for a in fault_accounts),
+    )
+    config = uvicorn.Config(
+        build_app(state),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        access_log=False,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="sample-hub", daemon=True)
     thread.start()

@@ -48,14 +48,22 @@ def pulled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, S
     engine.dispose()
 
 
-def test_snapshots_are_dated_complete_and_hold_every_kind(pulled: tuple[Engine, SampleHubHandle]) -> None:
+def test_snapshots_are_dated_complete_and_hold_every_kind(
+    pulled: tuple[Engine, SampleHubHandle],
+) -> None:
     engine, handle = pulled
     snaps = SnapshotStore(engine).complete_snapshots()
     assert [s.as_of for s in snaps] == handle.as_of_dates()[-MONTHS:]
     stats = SnapshotStore(engine).repo_stats(snaps[-1].id)
     kinds = {(s.hub.value, s.kind.value) for s in stats}
-    assert {("hf", "model"), ("hf", "dataset"), ("hf", "kernel"), ("hf", "derivative"),
-            ("modelscope", "model"), ("github", "code")} <= kinds
+    assert {
+        ("hf", "model"),
+        ("hf", "dataset"),
+        ("hf", "kernel"),
+        ("hf", "derivative"),
+        ("modelscope", "model"),
+        ("github", "code"),
+    } <= kinds
     assert SnapshotStore(engine).activity(snaps[-1].id)
 
 
@@ -70,7 +78,9 @@ def test_complete_snapshot_is_immutable(pulled: tuple[Engine, SampleHubHandle]) 
         assert session.scalar(select(func.count()).select_from(ContribRepoStatRow)) == before
 
 
-def test_failed_pull_stays_partial_and_resumes_without_refetching(engine: Engine, tmp_path: Path) -> None:
+def test_failed_pull_stays_partial_and_resumes_without_refetching(
+    engine: Engine, tmp_path: Path
+) -> None:
     registry = load_registry(registry_path())
     import_registry(engine, registry)
     broken = serve_in_thread(generate(), fault_accounts=frozenset({"linping-med"}))
@@ -103,12 +113,18 @@ def test_ranking_is_reproducible_byte_for_byte(pulled: tuple[Engine, SampleHubHa
     second = run_ranking(engine, "models").to_json()
     assert first == second
     with Session(engine) as session:
-        rows = list(session.scalars(select(ContribRankingRunRow).where(ContribRankingRunRow.category == "models")))
+        rows = list(
+            session.scalars(
+                select(ContribRankingRunRow).where(ContribRankingRunRow.category == "models")
+            )
+        )
     assert len(rows) >= 2 and rows[-1].output == first and len(rows[-1].snapshot_ids) == MONTHS
     assert rows[-1].config_hash == rows[-2].config_hash and rows[-1].code_version
 
 
-def test_ranking_shape_eligibility_tiers_and_planted_anomalies(pulled: tuple[Engine, SampleHubHandle]) -> None:
+def test_ranking_shape_eligibility_tiers_and_planted_anomalies(
+    pulled: tuple[Engine, SampleHubHandle],
+) -> None:
     engine, _ = pulled
     run = run_ranking(engine, "models", record=False)
     ranked = run.ranked()
@@ -117,12 +133,23 @@ def test_ranking_shape_eligibility_tiers_and_planted_anomalies(pulled: tuple[Eng
     assert [r["rank"] for r in ranked] == sorted(r["rank"] for r in ranked)
     assert ranked[0]["tier"] == "一档" and ranked[0]["amount_cny"] == 1_000_000
     ineligible = {r["enterprise"]: r["eligibility_note"] for r in run.results if not r["eligible"]}
-    assert "北京中关智源科技有限公司" in ineligible and "city 北京" in ineligible["北京中关智源科技有限公司"]
+    assert (
+        "北京中关智源科技有限公司" in ineligible
+        and "city 北京" in ineligible["北京中关智源科技有限公司"]
+    )
     assert "type university" in ineligible["西子湖大学"]
     first = ranked[0]
-    assert set(first["components"]) == {"downloads_30d", "downloads_all_time", "consistency",
-                                        "derivative_influence", "community", "benchmark"}
-    assert first["score"] == pytest.approx(sum(c["contribution"] for c in first["components"].values()), abs=1e-5)
+    assert set(first["components"]) == {
+        "downloads_30d",
+        "downloads_all_time",
+        "consistency",
+        "derivative_influence",
+        "community",
+        "benchmark",
+    }
+    assert first["score"] == pytest.approx(
+        sum(c["contribution"] for c in first["components"].values()), abs=1e-5
+    )
     assert all(url.startswith("https://") for url in first["evidence"])
     flags = {r["enterprise"]: {f["type"] for f in r["flags"]} for r in run.results}
     assert "derivative_spam" in flags["杭州西溪深度智能有限公司"]
@@ -151,12 +178,18 @@ def test_unknown_category_is_refused(pulled: tuple[Engine, SampleHubHandle]) -> 
         run_ranking(pulled[0], "spaces")
 
 
-def test_exports_carry_components_and_evidence(pulled: tuple[Engine, SampleHubHandle], tmp_path: Path) -> None:
+def test_exports_carry_components_and_evidence(
+    pulled: tuple[Engine, SampleHubHandle], tmp_path: Path
+) -> None:
     runs = [run_ranking(pulled[0], c, record=False) for c in ("models", "datasets")]
     data = json.loads(render(runs, "json"))
     assert [d["category"] for d in data] == ["models", "datasets"]
     rows = list(csv.DictReader(io.StringIO(render(runs, "csv").decode("utf-8-sig"))))
-    assert rows[0]["rank"] == "1" and rows[0]["downloads_30d_value"] and rows[0]["evidence"].startswith("https://")
+    assert (
+        rows[0]["rank"] == "1"
+        and rows[0]["downloads_30d_value"]
+        and rows[0]["evidence"].startswith("https://")
+    )
     assert render(runs, "csv") == render(runs, "csv")
     path = tmp_path / "awards.xlsx"
     path.write_bytes(render(runs, "xlsx"))
@@ -167,13 +200,24 @@ def test_exports_carry_components_and_evidence(pulled: tuple[Engine, SampleHubHa
 
 def test_only_hubs_with_accounts_are_queried(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "hf_only.csv"
-    path.write_text("name,uscc,city,district,type,hf,modelscope,github\n"
-                    "杭州云栖智算科技有限公司,,杭州,西湖区,enterprise,yunqi-ai,,\n", encoding="utf-8")
+    path.write_text(
+        "name,uscc,city,district,type,hf,modelscope,github\n"
+        "杭州云栖智算科技有限公司,,杭州,西湖区,enterprise,yunqi-ai,,\n",
+        encoding="utf-8",
+    )
     registry = load_registry(path)
     handle = serve_in_thread(generate())
     try:
-        report = pull(engine, registry, date(2026, 12, 1),
-                      {Hub.HF: handle.url, Hub.MODELSCOPE: "http://127.0.0.1:9", Hub.GITHUB: "http://127.0.0.1:9"})
+        report = pull(
+            engine,
+            registry,
+            date(2026, 12, 1),
+            {
+                Hub.HF: handle.url,
+                Hub.MODELSCOPE: "http://127.0.0.1:9",
+                Hub.GITHUB: "http://127.0.0.1:9",
+            },
+        )
     finally:
         handle.stop()
     assert report.hubs == ["hf"] and {p[0] for p in report.parts} == {"hf"}

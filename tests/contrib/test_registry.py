@@ -60,15 +60,20 @@ def _count(engine: Engine, row: type) -> int:
         return int(session.scalar(select(func.count()).select_from(row)) or 0)
 
 
-def test_import_is_idempotent_and_conflicts_leave_store_untouched(engine: Engine, tmp_path: Path) -> None:
+def test_import_is_idempotent_and_conflicts_leave_store_untouched(
+    engine: Engine, tmp_path: Path
+) -> None:
     registry = load_registry(DATA / "registry_ok.yaml")
     assert len(import_registry(engine, registry).new) == 2
     again = import_registry(engine, registry)
     assert again.new == [] and again.updated == [] and len(again.unchanged) == 2
     # another file hands alpha-ai to a third enterprise that the store does not know about
     other = tmp_path / "other.csv"
-    other.write_text("name,uscc,city,district,type,hf,modelscope,github\n"
-                     "杭州丁科技有限公司,,杭州,,enterprise,ALPHA-AI,,\n", encoding="utf-8")
+    other.write_text(
+        "name,uscc,city,district,type,hf,modelscope,github\n"
+        "杭州丁科技有限公司,,杭州,,enterprise,ALPHA-AI,,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(RegistryError, match="belongs to '杭州测试模型科技有限公司'"):
         import_registry(engine, load_registry(other))
     assert _count(engine, ContribEnterpriseRow) == 2
