@@ -1,0 +1,81 @@
+"""``scenehub crawl / sources / crawls`` through the typer app (crawls run in a child process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from crawlers.sample_portal import serve_in_thread
+
+
+@pytest.mark.slow
+def test_crawl_source_then_list_and_show(cli_env: Path, runner: CliRunner) -> None:
+    with serve_in_thread() as portal:
+        result = runner.invoke(
+            app, ["crawl", "--source", "sample-portal", "--base-url", portal.url, "--fast"]
+        )
+    assert result.exit_code == 0, result.output
+    assert "210 new, 0 updated, 0 unchanged" in result.output
+    assert "failures: 0" in result.output
+
+    listed = runner.invoke(app, ["crawls", "list"])
+    assert listed.exit_code == 0 and "sample-portal  finished" in listed.output
+    shown = runner.invoke(app, ["crawls", "show", "1"])
+    assert shown.exit_code == 0 and "pages fetched:" in shown.output
+    as_json = runner.invoke(app, ["crawls", "show", "1", "--json"])
+    assert '"items_new": 210' in as_json.output
+    sources = runner.invoke(app, ["sources", "list"])
+    assert sources.exit_code == 0
+    assert "last crawl #1" in sources.output and "finished: 210 new" in sources.output
+    assert "example-gov" in sources.output and "never crawled" in sources.output
+
+
+@pytest.mark.slow
+def test_crawl_one_attachment_url_with_a_kind(cli_env: Path, runner: CliRunner) -> None:
+    with serve_in_thread() as portal:
+        result = runner.invoke(
+            app, ["crawl", f"{portal.url}/uploads/2025/jihui_xiaoshan.xls", "--kind", "scene",
+                  "--fast"]
+        )
+    assert result.exit_code == 0, result.output
+    assert "20 new" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give either a URL or --source"),
+        (["http://127.0.0.1:1/", "--source", "sample-portal"], "give either a URL or --source"),
+        (["http://127.0.0.1:1/", "--kind", "people"], "--kind must be scene, capability or auto"),
+    ],
+)
+def test_crawl_bad_arguments(cli_env: Path, runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["crawl", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_unknown_source_and_bad_url_are_clear_errors(cli_env: Path, runner: CliRunner,
+                                                      capfd: pytest.CaptureFixture[str]) -> None:
+    result = runner.invoke(app, ["crawl", "--source", "nope"])
+    assert result.exit_code == 2
+    assert "no source named 'nope'" in capfd.readouterr().err
+    result = runner.invoke(app, ["crawl", "not-a-url"])
+    assert result.exit_code == 2
+    assert "not an http(s) URL" in capfd.readouterr().err
+
+
+def test_show_unknown_crawl(cli_env: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["crawls", "show", "99"])
+    assert result.exit_code == 1 and "no crawl with id 99" in result.output
+    assert "no crawls yet" in runner.invoke(app, ["crawls", "list"]).output
+
+
+def test_unreachable_portal_is_reported_not_raised(cli_env: Path, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["crawl", "http://127.0.0.1:9/list.html", "--fast",
+                                 "--set", "RETRY_TIMES=0"])
+    assert result.exit_code == 0, result.output
+    assert "connection (" in result.output and "http://127.0.0.1:9/list.html" in result.output
