@@ -45,7 +45,7 @@ def build_report(
         "pages_fetched": int(stats.get("downloader/response_count", 0)),
         "list_pages": int(getattr(spider, "list_pages", 0)),
         "attachments_read": int(stats.get("scenehub/attachments/read", 0)),
-        "items_scraped": int(stats.get("item_scraped_count", 0)),
+        "items_scraped": int(stats.get("scenehub/items/valid", 0)),
         "items_new": len(ids["new"]),
         "items_updated": len(ids["updated"]),
         "items_unchanged": len(ids["unchanged"] - ids["new"] - ids["updated"]),

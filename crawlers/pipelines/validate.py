@@ -53,6 +53,7 @@ class ValidatePipeline:
                     f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
                 )
         if reason is None:
+            self.stats.inc_value("scenehub/items/valid")
             return item
         self.stats.inc_value("scenehub/items/dropped/schema")
         if len(self.rejected) < MAX_REJECTED_KEPT:
