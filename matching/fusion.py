@@ -25,6 +25,9 @@ class FusionConfig:
     weights: Mapping[str, float] = field(default_factory=lambda: {"bm25": 1.0, "dense": 1.0})
     k: float = 60.0  # RRF rank constant
     facet_weight: float = 0.0  # bonus share for agreeing domains, same scale as a leg
+    #: legs whose scores start at 0 for "matches nothing" (BM25) are scaled by their max;
+    #: others (cosine, compressed into a narrow band) are min-max scaled over the candidates
+    zero_floor: tuple[str, ...] = ("bm25",)
 
     def describe(self) -> str:
         legs = ", ".join(f"{leg} {w:g}" for leg, w in self.weights.items())
@@ -39,10 +42,10 @@ class FusionConfig:
 DEFAULT_FUSION = FusionConfig(method="convex", weights={"bm25": 0.5, "dense": 0.5})
 
 
-def _minmax(values: Sequence[float]) -> list[float]:
+def _minmax(values: Sequence[float], *, zero_floor: bool = False) -> list[float]:
     if not values:
         return []
-    low, high = min(values), max(values)
+    low, high = (0.0 if zero_floor else min(values)), max(values)
     if high - low < 1e-12:
         return [1.0 for _ in values]
     return [(v - low) / (high - low) for v in values]
@@ -70,7 +73,7 @@ def fuse(
                 totals[row] = totals.get(row, 0.0) + weight / (config.k + rank)
         elif config.method == "convex":
             best += weight
-            normalised = _minmax([score for _, score in ranked])
+            normalised = _minmax([s for _, s in ranked], zero_floor=leg in config.zero_floor)
             for (row, _), value in zip(ranked, normalised, strict=True):
                 totals[row] = totals.get(row, 0.0) + weight * value
         else:

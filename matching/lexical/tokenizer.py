@@ -1,8 +1,9 @@
 """Chinese-first tokens for BM25: jieba with a domain dictionary, plus character bigrams.
 
-jieba alone splits unknown firm and product names unpredictably (``之江智算`` might come
-out as one HMM-guessed word or as two); adding the name's character bigrams lets a query
-that spells the name slightly differently still meet it. Single Hanzi and list boiler-
+jieba splits unknown firm and product names unpredictably: an HMM-guessed word, or a run
+of single characters (``睿保`` -> ``睿`` ``保``). Character bigrams over such runs and over
+unknown words of three or more characters let a query that segments the name differently
+still meet it. Single Hanzi and list boiler-
 plate (公司, 有限, 提供 …) carry no signal and are dropped.
 """
 
@@ -186,8 +187,19 @@ class Tokenizer:
     def __call__(self, text: str) -> list[str]:
         folded = unicodedata.normalize("NFKC", text or "").lower()
         out: list[str] = []
+        run: list[str] = []  # consecutive single Hanzi: jieba's fallback for unknown names
+
+        def flush() -> None:
+            if len(run) >= 2 and self.bigrams != "none":
+                out.extend(gram for gram in bigrams("".join(run)) if gram not in STOPWORDS)
+            run.clear()
+
         for raw in self._jieba.cut(folded, HMM=True):
             token = raw.strip()
+            if len(token) == 1 and _CJK.match(token) and token not in STOPWORDS:
+                run.append(token)
+                continue
+            flush()
             if not token or not _WORDLIKE.search(token) or token in STOPWORDS:
                 continue
             if _CJK.search(token):
@@ -200,4 +212,5 @@ class Tokenizer:
                     out.extend(gram for gram in bigrams(token) if gram not in STOPWORDS)
             elif len(token) >= 2 or token.isdigit():
                 out.append(token)
+        flush()
         return out

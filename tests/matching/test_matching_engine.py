@@ -1,0 +1,134 @@
+"""The engine over a real store: incremental sync, persistence, corruption, filters, collapse."""
+
+from pathlib import Path
+
+import pytest
+
+from core.records import Record, RecordKind
+from core.store import RecordStore
+from matching.embedders import CachedEmbedder, EmbeddingCache
+from matching.engine import Matcher
+from matching.errors import FilterError, QueryError
+from matching.facets import Filters
+
+
+def matcher_for(store: RecordStore, home: Path, embedder) -> Matcher:  # type: ignore[no-untyped-def]
+    return Matcher(store, home, embedder)
+
+
+def test_build_then_sync_only_touches_changes(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    reports = m.build()
+    assert len(reports[RecordKind.CAPABILITY].added) == 6
+    assert bigram_embedder.calls == 8
+
+    # change one capability, remove none, add one
+    changed = small_store.get("C3").to_record().model_copy(update={"description": "无人机巡检电力线路，识别鸟巢"})
+    added = Record(id="C7", kind=RecordKind.CAPABILITY, title="仓储AGV调度", org="己物流")
+    small_store.upsert_many([changed, added])
+    m2 = matcher_for(small_store, tmp_path, bigram_embedder)
+    before = bigram_embedder.calls
+    corpus = m2.corpus(RecordKind.CAPABILITY)
+    report = m2.reports[RecordKind.CAPABILITY]
+    assert report.updated == ["C3"] and report.added == ["C7"] and not report.removed
+    assert bigram_embedder.calls - before == 2  # only the changed and the new record
+    assert len(corpus) == 7 and len(corpus.vectors) == 7 and len(corpus.lexical) == 7
+    hits = m2.match_text("鸟巢", RecordKind.CAPABILITY, top_k=1)
+    assert hits[0].id == "C3"
+
+
+def test_unchanged_text_is_never_embedded_twice(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    first = CachedEmbedder(bigram_embedder, cache)
+    matcher_for(small_store, tmp_path / "a", first).build()
+    second = CachedEmbedder(bigram_embedder, cache)
+    matcher_for(small_store, tmp_path / "b", second).build()  # fresh index folder, same cache
+    assert first.misses == 8 and second.misses == 0
+
+
+def test_corrupt_index_is_rebuilt_not_trusted(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    m.build()
+    folder = m.folder(RecordKind.CAPABILITY)
+    (folder / "vectors.faiss").write_bytes(b"garbage")
+    m2 = matcher_for(small_store, tmp_path, bigram_embedder)
+    hits = m2.match_text("肺部CT肺结节", RecordKind.CAPABILITY, top_k=2, collapse=False)
+    reason = m2.reports[RecordKind.CAPABILITY].rebuilt_reason
+    assert reason and "checksum" in reason
+    assert {h.id for h in hits} == {"C1", "C2"}
+    # the rebuilt folder is healthy again
+    m3 = matcher_for(small_store, tmp_path, bigram_embedder)
+    m3.corpus(RecordKind.CAPABILITY)
+    assert m3.reports[RecordKind.CAPABILITY].rebuilt_reason is None
+
+
+@pytest.mark.parametrize("damage", ["manifest", "rows", "truncate"])
+def test_every_kind_of_damage_is_caught(small_store, tmp_path, bigram_embedder, damage) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    m.build()
+    folder = m.folder(RecordKind.CAPABILITY)
+    if damage == "manifest":
+        (folder / "manifest.json").write_text("{", encoding="utf-8")
+    elif damage == "rows":
+        (folder / "rows.json").write_text('{"ids": []}', encoding="utf-8")
+    else:
+        data = (folder / "lexical.npz").read_bytes()
+        (folder / "lexical.npz").write_bytes(data[: len(data) // 2])
+    m2 = matcher_for(small_store, tmp_path, bigram_embedder)
+    assert len(m2.corpus(RecordKind.CAPABILITY)) == 6
+    assert m2.reports[RecordKind.CAPABILITY].rebuilt_reason
+
+
+def test_other_embedder_gets_its_own_index(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    m.build()
+
+    class Renamed(type(bigram_embedder)):  # type: ignore[misc]
+        name = "test:other"
+
+    other = matcher_for(small_store, tmp_path, Renamed())
+    assert other.folder(RecordKind.SCENE) != m.folder(RecordKind.SCENE)
+
+
+def test_filters_apply_before_ranking(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    # the best matches for this query are 医疗 rows; asking for 制造 must still fill the list
+    hits = m.match_text("肺结节CT", RecordKind.CAPABILITY, top_k=5, filters=Filters(domains=["制造"]))
+    assert [h.id for h in hits] == ["C5"]
+    hits = m.match_text("巡检", RecordKind.CAPABILITY, top_k=5, filters=Filters(batches=["第二批"]))
+    assert {h.id for h in hits} == {"C3", "C5"}
+    assert hits[0].explanation["filters"]["batch"] == "第二批"
+    with pytest.raises(FilterError):
+        m.match_text("巡检", RecordKind.CAPABILITY, filters=Filters(batches=["第九批"]))
+
+
+def test_same_firm_rows_collapse_with_a_count(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    hits = m.match_text("肺部CT肺结节", RecordKind.CAPABILITY, top_k=3)
+    assert hits[0].id in {"C1", "C2"}
+    assert hits[0].explanation["more_from_firm"] == 1
+    assert {hits[0].id, *hits[0].explanation["collapsed"]} == {"C1", "C2"}
+    assert all(h.id not in {"C1", "C2"} for h in hits[1:])
+    flat = m.match_text("肺部CT肺结节", RecordKind.CAPABILITY, top_k=3, collapse=False)
+    assert {flat[0].id, flat[1].id} == {"C1", "C2"}
+
+
+def test_both_directions_and_explanations(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    for_scene = m.match_record("S2", top_k=2)
+    assert for_scene[0].id == "C3"
+    ex = for_scene[0].explanation
+    assert ex["legs"]["bm25"]["rank"] == 1 and ex["legs"]["dense"]["rank"] >= 1
+    assert "无人机" in ex["matched_terms"]["title"]
+    assert ex["facets"]["domains"] == ["能源"]
+    assert 0.0 <= for_scene[0].score <= 1.0
+    for_supplier = m.match_record("C3", top_k=1)
+    assert for_supplier[0].id == "S2"
+
+
+def test_bad_queries(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    with pytest.raises(QueryError, match="no record"):
+        m.match_record("NOPE")
+    with pytest.raises(QueryError, match="empty"):
+        m.match_text("   ", RecordKind.SCENE)
