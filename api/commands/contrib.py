@@ -185,6 +185,20 @@ def register(app: typer.Typer) -> None:
             output.write_bytes(data)
             typer.echo(f"wrote {output} ({len(data):,} bytes)")
 
+    @group.command("demo")
+    def demo_command(
+        months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
+    ) -> None:
+        """Offline demo: sample hub → bundled registry → monthly pulls → rankings."""
+        from contrib.demo import sample_rankings
+
+        try:
+            runs = sample_rankings(get_store().engine, months=months, progress=typer.echo)
+        except ContribError as exc:
+            _fail(str(exc))
+        for run in runs:
+            _print_run(run)
+
     hub_group = typer.Typer(
         help="The offline sample hub (HF, ModelScope, GitHub API shapes).", no_args_is_help=True
     )
