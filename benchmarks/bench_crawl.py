@@ -31,7 +31,9 @@ PYTHON = sys.executable
 def start_portal(scale: int) -> tuple[subprocess.Popen[str], str]:
     portal = subprocess.Popen(
         [PYTHON, "-m", "crawlers.sample_portal", "--port", "0", "--scale", str(scale), "--warm"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert portal.stdout is not None
     url = portal.stdout.readline().strip()
@@ -45,7 +47,11 @@ def crawl(env: dict[str, str], url: str) -> tuple[dict[str, Any], float]:
     started = time.perf_counter()
     done = subprocess.run(
         [PYTHON, "-m", "crawlers.run", "--source", "sample-portal", "--base-url", url, "--fast"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     wall = time.perf_counter() - started
     if done.returncode != 0:
@@ -56,9 +62,20 @@ def crawl(env: dict[str, str], url: str) -> tuple[dict[str, Any], float]:
 def scrapy_bench(seconds: int) -> float:
     """pages/s of ``scrapy bench`` (its own local server and link-following spider)."""
     done = subprocess.run(
-        [PYTHON, "-m", "scrapy", "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}",
-         "-s", "LOG_LEVEL=INFO"],
-        cwd=tempfile.gettempdir(), capture_output=True, text=True, check=False,
+        [
+            PYTHON,
+            "-m",
+            "scrapy",
+            "bench",
+            "-s",
+            f"CLOSESPIDER_TIMEOUT={seconds}",
+            "-s",
+            "LOG_LEVEL=INFO",
+        ],
+        cwd=tempfile.gettempdir(),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     log = done.stderr
     pages = re.search(r"'response_received_count': (\d+)", log)
@@ -93,21 +110,31 @@ def main() -> None:
     ratio = pages_rate / bench_rate
     incremental = second["elapsed_s"] / elapsed
     details = first["pages_fetched"] - first["list_pages"] - first["attachments_read"]
-    print(f"portal: scale {args.scale}, {first['list_pages']} list pages, ~{details} detail pages, "
-          f"{first['attachments_read']} attachments read, {first['items_new']} records stored")
-    print(f"first crawl:        {elapsed:7.1f} s in crawler ({first_wall:.1f} s wall), "
-          f"{first['pages_fetched']} pages, {first['items_scraped']} items, "
-          f"{first['failure_count']} failures")
+    print(
+        f"portal: scale {args.scale}, {first['list_pages']} list pages, ~{details} detail pages, "
+        f"{first['attachments_read']} attachments read, {first['items_new']} records stored"
+    )
+    print(
+        f"first crawl:        {elapsed:7.1f} s in crawler ({first_wall:.1f} s wall), "
+        f"{first['pages_fetched']} pages, {first['items_scraped']} items, "
+        f"{first['failure_count']} failures"
+    )
     print(f"  pages/s           {pages_rate:7.1f}")
     print(f"  items/s           {items_rate:7.1f}")
     print(f"  peak RSS          {peak_rss_mb:7.1f} MiB (crawler process)")
     print(f"scrapy bench:       {bench_rate:7.1f} pages/s ({args.bench_seconds} s, same machine)")
-    print(f"  ratio             {ratio:7.1%}  (target ≥ 40%: {'met' if ratio >= 0.4 else 'MISSED'})")
-    print(f"incremental crawl:  {second['elapsed_s']:7.1f} s in crawler ({second_wall:.1f} s wall), "
-          f"{second['pages_fetched']} pages, {second['items_new']} new, "
-          f"{second['items_updated']} updated")
-    print(f"  vs first          {incremental:7.1%}  "
-          f"(target ≤ 20%: {'met' if incremental <= 0.2 else 'MISSED'})")
+    print(
+        f"  ratio             {ratio:7.1%}  (target ≥ 40%: {'met' if ratio >= 0.4 else 'MISSED'})"
+    )
+    print(
+        f"incremental crawl:  {second['elapsed_s']:7.1f} s in crawler ({second_wall:.1f} s wall), "
+        f"{second['pages_fetched']} pages, {second['items_new']} new, "
+        f"{second['items_updated']} updated"
+    )
+    print(
+        f"  vs first          {incremental:7.1%}  "
+        f"(target ≤ 20%: {'met' if incremental <= 0.2 else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

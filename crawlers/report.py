@@ -20,7 +20,9 @@ def build_report(
     failures: dict[str, list[dict[str, str]]] = defaultdict(list)
     for failure in getattr(spider, "failures", []):
         failures[failure["reason"]].append({"url": failure["url"], "detail": failure["detail"]})
-    ids = getattr(crawler, "scenehub_store_ids", {"new": set(), "updated": set(), "unchanged": set()})
+    ids = getattr(
+        crawler, "scenehub_store_ids", {"new": set(), "updated": set(), "unchanged": set()}
+    )
     field_problems = {
         key.removeprefix("scenehub/field/"): value
         for key, value in sorted(stats.items())

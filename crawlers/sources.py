@@ -59,7 +59,9 @@ def source_for_url(url: str, kind: str) -> Source:
     if kind not in KINDS:
         raise SourceError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     return Source(
-        name=f"url:{parts.hostname}", start_urls=(url,), kind=kind,
+        name=f"url:{parts.hostname}",
+        start_urls=(url,),
+        kind=kind,
         allowed_domains=(parts.hostname,),
     )
 

@@ -41,15 +41,23 @@ class CrawlState:
     def start_run(self, source: str, kind: str, start_urls: list[str]) -> tuple[int, int]:
         """Open a run; returns (run id, number of earlier runs of this source left unfinished)."""
         with Session(self.engine) as session, session.begin():
-            interrupted = session.execute(
+            interrupted = session.execute(  # type: ignore[attr-defined]
                 update(CrawlRunRow)
                 .where(CrawlRunRow.source == source, CrawlRunRow.status == "running")
                 .values(status="interrupted")
             ).rowcount
             row = CrawlRunRow(
-                source=source, status="running", start_urls=start_urls, kind=kind,
-                started_at=_now(), pages_fetched=0, items_new=0, items_updated=0,
-                items_unchanged=0, failures=0, report={},
+                source=source,
+                status="running",
+                start_urls=start_urls,
+                kind=kind,
+                started_at=_now(),
+                pages_fetched=0,
+                items_new=0,
+                items_updated=0,
+                items_unchanged=0,
+                failures=0,
+                report={},
             )
             session.add(row)
             session.flush()
@@ -73,8 +81,9 @@ class CrawlState:
         with Session(self.engine) as session:
             rows = session.scalars(select(CrawlPageRow).where(CrawlPageRow.source == source))
             return {
-                r.url: PageState(r.fingerprint, r.etag, r.last_modified, r.content_hash,
-                                 r.fetched_at)
+                r.url: PageState(
+                    r.fingerprint, r.etag, r.last_modified, r.content_hash, r.fetched_at
+                )
                 for r in rows
             }
 

@@ -41,7 +41,9 @@ def _run_crawl(args: list[str]) -> dict[str, Any]:
 def register(app: typer.Typer) -> None:
     @app.command("crawl")
     def crawl(
-        url: Annotated[str | None, typer.Argument(help="A list page, detail page or file URL.")] = None,
+        url: Annotated[
+            str | None, typer.Argument(help="A list page, detail page or file URL.")
+        ] = None,
         kind: Annotated[
             str, typer.Option(help="scene | capability | auto (decided per list from its headers).")
         ] = "auto",
@@ -53,7 +55,9 @@ def register(app: typer.Typer) -> None:
         ] = None,
         fast: Annotated[
             bool,
-            typer.Option("--fast", help="Politeness off (no delay, no AutoThrottle): loopback only."),
+            typer.Option(
+                "--fast", help="Politeness off (no delay, no AutoThrottle): loopback only."
+            ),
         ] = False,
         setting: Annotated[
             list[str] | None, typer.Option("--set", help="Scrapy setting KEY=VALUE (repeatable).")
@@ -101,7 +105,8 @@ def register(app: typer.Typer) -> None:
             when = (
                 f"last crawl #{run.id} {run.started_at:%Y-%m-%d %H:%M} {run.status}: "
                 f"{run.items_new} new, {run.items_updated} updated, {run.failures} failures"
-                if run else "never crawled"
+                if run
+                else "never crawled"
             )
             robots = "" if entry.obey_robots else f" [robots.txt ignored: {entry.robots_reason}]"
             typer.echo(f"{name}  ({entry.kind}, {entry.shape}){robots}  {when}")
@@ -137,8 +142,10 @@ def register(app: typer.Typer) -> None:
         if run is None:
             typer.echo(f"error: no crawl with id {run_id}", err=True)
             raise typer.Exit(1)
-        if as_json or not run.report.get("pages_fetched") and run.status != "finished":
-            typer.echo(json.dumps(run.report or {"status": run.status}, ensure_ascii=False, indent=2))
+        if as_json or (not run.report.get("pages_fetched") and run.status != "finished"):
+            typer.echo(
+                json.dumps(run.report or {"status": run.status}, ensure_ascii=False, indent=2)
+            )
             return
         typer.echo(format_report(run.report))
         for rejected in run.report.get("rejected", [])[:20]:

@@ -13,7 +13,13 @@ from crawlers.extraction.grid import cell_text
 
 _LABEL_VALUE = re.compile(r"(?:^|\s{2,}|[|｜])\s*([\u4e00-\u9fa5A-Za-z（）()]{2,12})\s*[:：]\s*")
 _CONTENT_CSS = (
-    ".TRS_Editor", "#zoom", ".article-content", ".content", "#content", ".detail", "article",
+    ".TRS_Editor",
+    "#zoom",
+    ".article-content",
+    ".content",
+    "#content",
+    ".detail",
+    "article",
 )
 #: labels portals print in a page's meta line that are not record fields but still wanted
 EXTRA_LABELS = {"来源", "信息来源", "浏览次数", "发布者", "字号"}
@@ -39,7 +45,7 @@ def content_text(selector: Selector) -> str:
 
 
 def _lines(node: Selector) -> str:
-    lines = []
+    lines: list[str] = []
     for block in node.xpath(".//p|.//li|.//div[not(.//div|.//p)]|.//span[not(ancestor::p)]"):
         text = cell_text(" ".join(block.xpath(".//text()").getall()))
         if text and (not lines or lines[-1] != text):

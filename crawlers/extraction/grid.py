@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from core.headers import header_score, map_header
@@ -68,7 +69,7 @@ def find_header(rows: list[list[str]]) -> int | None:
 
 
 def merge_header_rows(upper: list[str], lower: list[str]) -> list[str]:
-    """Combine a two-row header: a spanning upper cell over sub-headers (联系方式 / 联系人, 电话)."""
+    """Combine a two-row header: a spanning cell over sub-headers (联系方式 / 联系人, 电话)."""
     merged: list[str] = []
     for top, bottom in zip(upper, lower, strict=False):
         if not bottom or bottom == top:
@@ -84,7 +85,7 @@ def _is_second_header(upper: list[str], lower: list[str]) -> bool:
     """The row under the header is a sub-header when the header spans it (repeated cells)."""
     if not lower or header_score([c for c in lower if c]) < 1:
         return False
-    spans = any(a and a == b for a, b in zip(upper, upper[1:], strict=False))
+    spans = any(a and a == b for a, b in pairwise(upper))
     return spans and sum(1 for a, b in zip(upper, lower, strict=False) if a == b) >= 1
 
 

@@ -60,7 +60,11 @@ def is_pagination_url(url: str, base: str) -> bool:
     if page_param(url):
         return True
     match = _INDEX_N.match(urlsplit(url).path)
-    return bool(match) and match.group("stem").rsplit("/", 1)[-1] in {"index", "list", "default"}
+    return match is not None and match.group("stem").rsplit("/", 1)[-1] in {
+        "index",
+        "list",
+        "default",
+    }
 
 
 def pagination_urls(selector: Selector, base: str) -> list[str]:

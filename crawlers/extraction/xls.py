@@ -21,7 +21,9 @@ def xls_tables(data: bytes, location: str) -> list[Table]:
             for c in range(sheet.ncols):
                 cell = sheet.cell(r, c)
                 if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(xlrd.xldate_as_datetime(cell.value, book.datemode).date().isoformat())
+                    row.append(
+                        xlrd.xldate_as_datetime(cell.value, book.datemode).date().isoformat()
+                    )
                 elif cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
                     row.append(str(int(cell.value)))
                 else:

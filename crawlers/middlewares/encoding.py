@@ -13,8 +13,10 @@ class EncodingMiddleware:
         if not isinstance(response, TextResponse) or not response.body:
             return response
         forced = normalize_encoding(getattr(getattr(spider, "source", None), "encoding", None))
-        declared = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        charset = declared.split("charset=", 1)[1].strip(" ;\"'") if "charset=" in declared else None
+        declared = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        charset = (
+            declared.split("charset=", 1)[1].strip(" ;\"'") if "charset=" in declared else None
+        )
         encoding = forced or detect_encoding(response.body, charset)
         if normalize_encoding(response.encoding) != encoding:
             spider.crawler.stats.inc_value("scenehub/encoding/corrected")  # type: ignore[union-attr]

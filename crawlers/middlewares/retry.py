@@ -9,8 +9,8 @@ a ``Retry-After`` above ``RETRY_AFTER_MAX`` gives the request up instead of stal
 from __future__ import annotations
 
 import asyncio
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request, Spider

@@ -33,7 +33,9 @@ class DedupePipeline:
         record = item.record
         key = json.dumps(
             [record.id, record.source_url, record.attachment_url, record.raw],
-            ensure_ascii=False, sort_keys=True, default=str,
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
         )
         digest = hashlib.sha1(key.encode("utf-8")).hexdigest()
         if digest in self.seen:

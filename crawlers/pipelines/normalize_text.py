@@ -7,8 +7,20 @@ from crawlers.items import RowItem
 from crawlers.pipelines.base import FieldPipeline
 
 TEXT_FIELDS = (
-    "title", "org", "domain_raw", "description", "tech_requirements", "district", "region",
-    "contact", "cooperation_mode", "qualifications", "cases", "product", "batch", "list_name",
+    "title",
+    "org",
+    "domain_raw",
+    "description",
+    "tech_requirements",
+    "district",
+    "region",
+    "contact",
+    "cooperation_mode",
+    "qualifications",
+    "cases",
+    "product",
+    "batch",
+    "list_name",
 )
 
 

@@ -132,11 +132,21 @@ def scenes(count: int) -> tuple[SceneItem, ...]:
         deadline_text, deadline = _deadline(rng, published)
         items.append(
             SceneItem(
-                title=title, org=org, domain=domain, domain_text=rng.choice(wordings),
-                description=description, tech=tech, district_text=district_text,
-                district=district, budget_text=budget_text, budget_cny=budget,
-                deadline_text=deadline_text, deadline=deadline, published=published,
-                cooperation=rng.choice(COOPERATION), contact_name=rng.choice(CONTACT_NAMES),
+                title=title,
+                org=org,
+                domain=domain,
+                domain_text=rng.choice(wordings),
+                description=description,
+                tech=tech,
+                district_text=district_text,
+                district=district,
+                budget_text=budget_text,
+                budget_cny=budget,
+                deadline_text=deadline_text,
+                deadline=deadline,
+                published=published,
+                cooperation=rng.choice(COOPERATION),
+                contact_name=rng.choice(CONTACT_NAMES),
                 contact_phone=_phone(rng),
             )
         )
@@ -163,12 +173,18 @@ def capabilities(count: int, seed: int = SEED) -> tuple[CapabilityItem, ...]:
                 title = name if round_ == 0 else f"{name}（{round_ + 1}代）"
                 items.append(
                     CapabilityItem(
-                        title=title, org=firm, domain=domain,
+                        title=title,
+                        org=firm,
+                        domain=domain,
                         domain_text=rng.choice(CAPABILITY_BANK[domain][0]),
-                        description=description, product=product, cases=cases,
-                        district_text=district_text, district=district,
+                        description=description,
+                        product=product,
+                        cases=cases,
+                        district_text=district_text,
+                        district=district,
                         qualifications="、".join(rng.sample(QUALIFICATIONS, k=2)),
-                        contact_name=rng.choice(CONTACT_NAMES), contact_phone=_phone(rng),
+                        contact_name=rng.choice(CONTACT_NAMES),
+                        contact_phone=_phone(rng),
                     )
                 )
                 if len(items) == count:
@@ -214,7 +230,9 @@ def portal_data(scale: int = 1) -> PortalData:
     xls, docx1, docx2 = rest[:XLS_SCENES], rest[XLS_SCENES:35], rest[35:45]
     extra_count = 3 * (scale - 1)
     caps = capabilities(
-        HTML_CAPABILITIES + sum(XLSX_CAPABILITIES) + PDF_CAPABILITIES
+        HTML_CAPABILITIES
+        + sum(XLSX_CAPABILITIES)
+        + PDF_CAPABILITIES
         + extra_count * EXTRA_ROWS_PER_ATTACHMENT
     )
     html, caps = caps[:HTML_CAPABILITIES], caps[HTML_CAPABILITIES:]

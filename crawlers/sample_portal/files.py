@@ -15,8 +15,17 @@ from datetime import datetime
 
 from crawlers.sample_portal.data import CapabilityItem, SceneItem
 
-XLSX_HEADERS = ("序号", "公司名称", "场景能力", "能力描述", "可应用落地场景", "类别",
-                "所在区县", "企业资质", "联系人及电话")
+XLSX_HEADERS = (
+    "序号",
+    "公司名称",
+    "场景能力",
+    "能力描述",
+    "可应用落地场景",
+    "类别",
+    "所在区县",
+    "企业资质",
+    "联系人及电话",
+)
 
 
 def firm_groups(items: Sequence[CapabilityItem]) -> list[list[CapabilityItem]]:
@@ -35,9 +44,7 @@ def blank_firm_group(group_index: int) -> bool:
     return group_index % 4 == 3
 
 
-def capability_xlsx(
-    sheets: Sequence[tuple[str, Sequence[CapabilityItem]]], title: str
-) -> bytes:
+def capability_xlsx(sheets: Sequence[tuple[str, Sequence[CapabilityItem]]], title: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -61,8 +68,14 @@ def capability_xlsx(
             for offset, item in enumerate(group):
                 serial += 1
                 values = (
-                    serial, item.org if offset == 0 else None, item.title, item.description,
-                    item.cases, item.domain_text, item.district_text, item.qualifications,
+                    serial,
+                    item.org if offset == 0 else None,
+                    item.title,
+                    item.description,
+                    item.cases,
+                    item.domain_text,
+                    item.district_text,
+                    item.qualifications,
                     f"{item.contact_name} {item.contact_phone}",
                 )
                 for col, value in enumerate(values, start=1):
@@ -82,8 +95,17 @@ def scene_xls(items: Sequence[SceneItem], title: str) -> bytes:
 
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("机会清单")
-    headers = ("序号", "应用领域", "应用场景名称", "场景简介", "拟落地应用区域", "牵头部门",
-               "预算（万元）", "截止日期", "联系方式")
+    headers = (
+        "序号",
+        "应用领域",
+        "应用场景名称",
+        "场景简介",
+        "拟落地应用区域",
+        "牵头部门",
+        "预算（万元）",
+        "截止日期",
+        "联系方式",
+    )
     sheet.write_merge(0, 0, 0, len(headers) - 1, title)
     for col, header in enumerate(headers):
         sheet.write(1, col, header)
@@ -103,8 +125,12 @@ def scene_xls(items: Sequence[SceneItem], title: str) -> bytes:
         elif item.budget_text:
             sheet.write(r, 6, item.budget_text)
         if item.deadline is not None:
-            sheet.write(r, 7, datetime(item.deadline.year, item.deadline.month,
-                                       item.deadline.day), date_style)
+            sheet.write(
+                r,
+                7,
+                datetime(item.deadline.year, item.deadline.month, item.deadline.day),
+                date_style,
+            )
         sheet.write(r, 8, f"{item.contact_name} {item.contact_phone}")
         last = index == len(ordered) - 1
         if last or ordered[index + 1].domain_text != item.domain_text:
@@ -141,8 +167,15 @@ def scene_docx(batches: Sequence[tuple[str, Sequence[SceneItem]]]) -> bytes:
         group_start = 2
         for index, item in enumerate(ordered):
             cells = table.add_row().cells
-            values = ("", str(index + 1), item.title, item.org, item.cooperation,
-                      item.contact_name, item.contact_phone)
+            values = (
+                "",
+                str(index + 1),
+                item.title,
+                item.org,
+                item.cooperation,
+                item.contact_name,
+                item.contact_phone,
+            )
             for col, value in enumerate(values):
                 cells[col].text = value
             r = 2 + index
@@ -172,13 +205,25 @@ def capability_pdf(items: Sequence[CapabilityItem], title: str) -> bytes:
     document = SimpleDocTemplate(buffer, pagesize=A4, title=title, invariant=1)
     rows = [["序号", "揭榜方向", "项目名称", "揭榜单位", "推荐单位", "所属地区"]]
     for index, item in enumerate(items, start=1):
-        rows.append([str(index), item.domain_text, item.title, item.org,
-                     "杭州市经济和信息化局", item.district_text])
+        rows.append(
+            [
+                str(index),
+                item.domain_text,
+                item.title,
+                item.org,
+                "杭州市经济和信息化局",
+                item.district_text,
+            ]
+        )
     table = Table(rows, repeatRows=0, rowHeights=[24] * len(rows))
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), "STSong-Light", 8),
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), "STSong-Light", 8),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+            ]
+        )
+    )
     style = ParagraphStyle("title", fontName="STSong-Light", fontSize=14, leading=20)
     document.build([Paragraph(title, style), Spacer(1, 240), table])
     return buffer.getvalue()

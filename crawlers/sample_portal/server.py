@@ -24,10 +24,10 @@ def _handler(site: Site, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
         server_version = "SamplePortal/1.0"
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             self._respond(send_body=True)
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self._respond(send_body=False)
 
         def _respond(self, send_body: bool) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from html import escape
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -29,8 +29,10 @@ SITE_NAME = "杭州市人工智能场景创新中心"
 XLSX_TITLE = "杭州市人工智能场景能力清单（第一批）"
 XLS_TITLE = "萧山区2025年第一批人工智能场景机会清单"
 PDF_TITLE = "2025年杭州市人工智能揭榜挂帅入围名单"
-DOCX_BATCHES = ("一、杭州市2025年第一批人工智能应用场景机会清单",
-                "二、杭州市2025年第二批人工智能应用场景机会清单")
+DOCX_BATCHES = (
+    "一、杭州市2025年第一批人工智能应用场景机会清单",
+    "二、杭州市2025年第二批人工智能应用场景机会清单",
+)
 CORRECTION = "（更正：项目周期调整为12个月）"
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,11 +54,16 @@ class Entry:
 
 
 def _page(title: str, body: str, charset: str = "gb2312") -> str:
-    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">' if charset else ""
+    meta = (
+        f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        if charset
+        else ""
+    )
     return (
         f"<!DOCTYPE html><html><head>{meta}<title>{escape(title)}_{SITE_NAME}</title></head>"
         f'<body><div class="header"><a href="/">首页</a> <a href="/news/index.html">通知公告</a> '
-        f'<a href="/lists/jiebang.html?page=1">揭榜挂帅</a> <a href="/lists/fujian.html">清单下载</a>'
+        f'<a href="/lists/jiebang.html?page=1">揭榜挂帅</a> '
+        f'<a href="/lists/fujian.html">清单下载</a>'
         f'</div><div class="main">{body}</div><div class="footer">主办：{SITE_NAME} '
         f"浙ICP备00000000号</div></body></html>"
     )
@@ -76,8 +83,12 @@ class Site:
     @cached_property
     def entries(self) -> list[Entry]:
         entries = [
-            Entry(f"/news/{s.published:%Y%m}/t{s.published:%Y%m%d}_{i + 1000}.html", s.title,
-                  s.published.isoformat(), scene=s)
+            Entry(
+                f"/news/{s.published:%Y%m}/t{s.published:%Y%m%d}_{i + 1000}.html",
+                s.title,
+                s.published.isoformat(),
+                scene=s,
+            )
             for i, s in enumerate(self.data.detail_scenes)
         ]
         if self.revision:
@@ -85,16 +96,33 @@ class Site:
             assert first.scene is not None
             corrected = replace(first.scene, description=first.scene.description + CORRECTION)
             entries[0] = replace(first, day="2025-10-01", scene=corrected)
-        entries.append(Entry("/news/202506/t20250620_900.html", f"关于发布{XLSX_TITLE}的通知",
-                             "2025-06-20", attachment="/uploads/2025/nengli_di1pi.xlsx"))
-        entries.append(Entry("/news/202507/t20250705_901.html", f"关于公布{PDF_TITLE}的公示",
-                             "2025-07-05", attachment="/uploads/2025/jiebang_rwmd.pdf",
-                             how="viewer"))
+        entries.append(
+            Entry(
+                "/news/202506/t20250620_900.html",
+                f"关于发布{XLSX_TITLE}的通知",
+                "2025-06-20",
+                attachment="/uploads/2025/nengli_di1pi.xlsx",
+            )
+        )
+        entries.append(
+            Entry(
+                "/news/202507/t20250705_901.html",
+                f"关于公布{PDF_TITLE}的公示",
+                "2025-07-05",
+                attachment="/uploads/2025/jiebang_rwmd.pdf",
+                how="viewer",
+            )
+        )
         for n in range(len(self.data.extra_attachments)):
-            entries.append(Entry(f"/news/202508/t20250801_{2000 + n}.html",
-                                 f"关于发布杭州市人工智能场景能力补充清单（第{n + 1}号）的通知",
-                                 "2025-08-01", attachment=f"/uploads/extra/nengli_{n + 1}.xlsx",
-                                 how="onclick"))
+            entries.append(
+                Entry(
+                    f"/news/202508/t20250801_{2000 + n}.html",
+                    f"关于发布杭州市人工智能场景能力补充清单（第{n + 1}号）的通知",
+                    "2025-08-01",
+                    attachment=f"/uploads/extra/nengli_{n + 1}.xlsx",
+                    how="onclick",
+                )
+            )
         return sorted(entries, key=lambda e: (e.day, e.path), reverse=True)
 
     @cached_property
@@ -106,21 +134,26 @@ class Site:
             "/pdfjs/web/viewer.html": lambda: self.html("PDF", "<div id='viewer'></div>", None),
             "/uploads/2025/nengli_di1pi.xlsx": lambda: self.file(XLSX, self.xlsx()),
             "/uploads/2025/jihui_xiaoshan.xls": lambda: self.file(
-                "application/vnd.ms-excel", files.scene_xls(self.data.xls_scenes, XLS_TITLE)),
-            "/uploads/2025/jihui_qingdan.docx": lambda: self.file(DOCX, files.scene_docx(
-                list(zip(DOCX_BATCHES, self.data.docx_scenes, strict=True)))),
+                "application/vnd.ms-excel", files.scene_xls(self.data.xls_scenes, XLS_TITLE)
+            ),
+            "/uploads/2025/jihui_qingdan.docx": lambda: self.file(
+                DOCX, files.scene_docx(list(zip(DOCX_BATCHES, self.data.docx_scenes, strict=True)))
+            ),
             "/uploads/2025/jiebang_rwmd.pdf": lambda: self.file("application/pdf", self.pdf()),
         }
         pages = max(1, -(-len(self.entries) // PER_PAGE))
         for n in range(pages):
             name = "/news/index.html" if n == 0 else f"/news/index_{n}.html"
-            routes[name] = lambda n=n, pages=pages: self.news_list(n, pages)
+            routes[name] = partial(self.news_list, n, pages)
         for entry in self.entries:
-            routes[entry.path] = lambda entry=entry: self.detail(entry)
+            routes[entry.path] = partial(self.detail, entry)
         for n, rows in enumerate(self.data.extra_attachments, start=1):
-            routes[f"/uploads/extra/nengli_{n}.xlsx"] = lambda n=n, rows=rows: self.file(
-                XLSX, files.capability_xlsx([("能力清单", rows)], f"能力补充清单（第{n}号）"))
+            routes[f"/uploads/extra/nengli_{n}.xlsx"] = partial(self.extra_xlsx, n, rows)
         return routes
+
+    def extra_xlsx(self, n: int, rows: tuple[CapabilityItem, ...]) -> Response:
+        title = f"能力补充清单（第{n}号）"
+        return self.file(XLSX, files.capability_xlsx([("能力清单", rows)], title))
 
     def get(self, target: str) -> Response:
         parts = urlsplit(target)
@@ -139,7 +172,10 @@ class Site:
 
     @staticmethod
     def html(
-        title: str, body: str, charset: str | None, header_charset: str | None = None,
+        title: str,
+        body: str,
+        charset: str | None,
+        header_charset: str | None = None,
         status: int = 200,
     ) -> Response:
         text = _page(title, body, charset or "")
@@ -170,9 +206,13 @@ class Site:
         ).replace('href="..', 'href=".')
         nav = ""
         if n + 1 < pages:
-            nav += f'<a href="index_{n + 1}.html">下一页</a> <a href="index_{pages - 1}.html">尾页</a>'
+            nav += (
+                f'<a href="index_{n + 1}.html">下一页</a> <a href="index_{pages - 1}.html">尾页</a>'
+            )
         script = f'<script>createPageHTML({pages}, {n}, "index", "html");</script>'
-        body = f'<h2>通知公告</h2><ul class="list">{items}</ul><div class="page">{script}{nav}</div>'
+        body = (
+            f'<h2>通知公告</h2><ul class="list">{items}</ul><div class="page">{script}{nav}</div>'
+        )
         return self.html("通知公告", body, "gb2312")
 
     def detail(self, entry: Entry) -> Response:
@@ -182,25 +222,56 @@ class Site:
         variant = int(hashlib.md5(entry.path.encode()).hexdigest(), 16) % 3
         contact = f"{s.contact_name} {s.contact_phone}"
         labels = (
-            ("发布单位", "所属领域", "落地区域", "需求描述", "技术要求", "预算金额", "截止时间", "合作方式",
-             "联系方式")
-            if variant != 2 else
-            ("需求单位", "应用领域", "拟落地应用区域", "场景简介", "技术需求", "预算", "截止日期", "合作模式",
-             "联系人")
+            (
+                "发布单位",
+                "所属领域",
+                "落地区域",
+                "需求描述",
+                "技术要求",
+                "预算金额",
+                "截止时间",
+                "合作方式",
+                "联系方式",
+            )
+            if variant != 2
+            else (
+                "需求单位",
+                "应用领域",
+                "拟落地应用区域",
+                "场景简介",
+                "技术需求",
+                "预算",
+                "截止日期",
+                "合作模式",
+                "联系人",
+            )
         )
-        values = (s.org, s.domain_text, s.district_text, s.description, s.tech, s.budget_text,
-                  s.deadline_text, s.cooperation, contact)
+        values = (
+            s.org,
+            s.domain_text,
+            s.district_text,
+            s.description,
+            s.tech,
+            s.budget_text,
+            s.deadline_text,
+            s.cooperation,
+            contact,
+        )
         pairs = [(k, v) for k, v in zip(labels, values, strict=True) if v]
-        info = (f'<div class="info"><span>发布时间：{s.published.isoformat()}</span>'
-                f"<span>来源：{SITE_NAME}</span><span>浏览次数：{len(s.title) * 7}</span></div>")
+        info = (
+            f'<div class="info"><span>发布时间：{s.published.isoformat()}</span>'
+            f"<span>来源：{SITE_NAME}</span><span>浏览次数：{len(s.title) * 7}</span></div>"
+        )
         if variant == 1:
             cells = [f"<td class='k'>{k}</td><td>{escape(v)}</td>" for k, v in pairs]
-            rows = "".join(f"<tr>{''.join(cells[i:i + 2])}</tr>" for i in range(0, len(cells), 2))
+            rows = "".join(f"<tr>{''.join(cells[i : i + 2])}</tr>" for i in range(0, len(cells), 2))
             content = f'<table class="kv" border="1">{rows}</table>'
         else:
             content = "".join(f"<p>{k}：{escape(v)}</p>" for k, v in pairs)
-        body = (f'<div class="article"><h1>{escape(s.title)}</h1>{info}'
-                f'<div class="TRS_Editor">{content}</div></div>')
+        body = (
+            f'<div class="article"><h1>{escape(s.title)}</h1>{info}'
+            f'<div class="TRS_Editor">{content}</div></div>'
+        )
         header_charset = "GBK" if variant == 0 else None
         return self.html(s.title, body, "gb2312", header_charset)
 
@@ -208,16 +279,20 @@ class Site:
         name = entry.attachment or ""
         label = f"{entry.title.removeprefix('关于发布').removeprefix('关于公布')}"
         if entry.how == "viewer":
-            link = (f'<iframe src="/pdfjs/web/viewer.html?file={quote(name, safe="")}" '
-                    f'width="100%" height="800"></iframe>')
+            link = (
+                f'<iframe src="/pdfjs/web/viewer.html?file={quote(name, safe="")}" '
+                f'width="100%" height="800"></iframe>'
+            )
         elif entry.how == "onclick":
-            link = f"<a href=\"javascript:void(0)\" onclick=\"window.open('{name}')\">附件下载</a>"
+            link = f'<a href="javascript:void(0)" onclick="window.open(\'{name}\')">附件下载</a>'
         else:
-            link = f'附件：<a href="{name}">{escape(label)}{name[name.rfind("."):]}</a>'
-        body = (f'<div class="article"><h1>{escape(entry.title)}</h1>'
-                f'<div class="info"><span>发布时间：{entry.day}</span></div>'
-                f'<div class="TRS_Editor"><p>各有关单位：</p><p>现将有关清单予以发布，'
-                f'欢迎社会各界参与对接。</p><p>{link}</p></div></div>')
+            link = f'附件：<a href="{name}">{escape(label)}{name[name.rfind(".") :]}</a>'
+        body = (
+            f'<div class="article"><h1>{escape(entry.title)}</h1>'
+            f'<div class="info"><span>发布时间：{entry.day}</span></div>'
+            f'<div class="TRS_Editor"><p>各有关单位：</p><p>现将有关清单予以发布，'
+            f"欢迎社会各界参与对接。</p><p>{link}</p></div></div>"
+        )
         return self.html(entry.title, body, "gb2312")
 
     def table_list(self, page: int) -> Response:
@@ -228,40 +303,49 @@ class Site:
         chunk = rows[(page - 1) * TABLE_PER_PAGE : page * TABLE_PER_PAGE]
         header = (
             "<tr><th rowspan='2'>揭榜方向</th><th rowspan='2'>细分领域</th>"
-            "<th colspan='2'>项目信息</th><th rowspan='2'>推荐单位</th><th rowspan='2'>所属地区</th></tr>"
+            "<th colspan='2'>项目信息</th><th rowspan='2'>推荐单位</th>"
+            "<th rowspan='2'>所属地区</th></tr>"
             "<tr><th>项目名称</th><th>申报单位</th></tr>"
         )
         body_rows = []
         index = 0
         while index < len(chunk):
             span = 1
-            while index + span < len(chunk) and chunk[index + span].domain_text == chunk[index].domain_text:
+            while (
+                index + span < len(chunk)
+                and chunk[index + span].domain_text == chunk[index].domain_text
+            ):
                 span += 1
             for offset in range(span):
                 c = chunk[index + offset]
-                first = (f"<td rowspan='{span}'>{escape(c.domain_text)}</td>" if offset == 0 else "")
+                first = f"<td rowspan='{span}'>{escape(c.domain_text)}</td>" if offset == 0 else ""
                 body_rows.append(
                     f"<tr>{first}<td>{escape(c.product)}</td><td>{escape(c.title)}</td>"
                     f"<td>{escape(c.org)}</td><td>杭州市经济和信息化局</td>"
                     f"<td>{escape(c.district_text)}</td></tr>"
                 )
             index += span
-        nav = "".join(
-            f'<a href="?page={n}">{n}</a> ' for n in range(1, pages + 1)
-        ) + (f'<a href="?page={page + 1}">下一页</a>' if page < pages else "")
-        body = (f"<h2>{PDF_TITLE}</h2><table border='1' class='list'>{header}{''.join(body_rows)}"
-                f"</table><div class='page'>{nav}</div>")
+        nav = "".join(f'<a href="?page={n}">{n}</a> ' for n in range(1, pages + 1)) + (
+            f'<a href="?page={page + 1}">下一页</a>' if page < pages else ""
+        )
+        body = (
+            f"<h2>{PDF_TITLE}</h2><table border='1' class='list'>{header}{''.join(body_rows)}"
+            f"</table><div class='page'>{nav}</div>"
+        )
         return self.html(PDF_TITLE, body, "utf-8", header_charset="utf-8")
 
     def attachment_list(self) -> Response:
         body = (
             "<h2>清单下载</h2><ul>"
             f'<li><a href="/uploads/2025/nengli_di1pi.xlsx">{XLSX_TITLE}.xlsx</a></li>'
-            f"<li><a href=\"javascript:void(0)\" onclick=\"window.open('/uploads/2025/jihui_xiaoshan.xls')\">"
+            '<li><a href="javascript:void(0)" '
+            "onclick=\"window.open('/uploads/2025/jihui_xiaoshan.xls')\">"
             f"{XLS_TITLE}</a></li>"
-            "<li><a href=\"javascript:;\" onclick=\"downloadFile('/uploads/2025/jihui_qingdan.docx')\">"
+            '<li><a href="javascript:;" '
+            "onclick=\"downloadFile('/uploads/2025/jihui_qingdan.docx')\">"
             "杭州市人工智能应用场景机会清单（Word版）</a></li>"
-            f"<li>{PDF_TITLE}<embed src=\"/uploads/2025/jiebang_rwmd.pdf\" type=\"application/pdf\"></li>"
+            f"<li>{PDF_TITLE}"
+            '<embed src="/uploads/2025/jiebang_rwmd.pdf" type="application/pdf"></li>'
             "</ul>"
         )
         # no charset anywhere: the crawler has to find out it is GBK
@@ -274,6 +358,8 @@ class Site:
         return files.capability_xlsx([("能力清单", sheet1), ("补充能力", sheet2)], XLSX_TITLE)
 
     def pdf(self) -> bytes:
-        rows: list[CapabilityItem] = [*self.data.pdf_capabilities,
-                                      *self.data.html_capabilities[:PDF_REPEATS_HTML]]
+        rows: list[CapabilityItem] = [
+            *self.data.pdf_capabilities,
+            *self.data.html_capabilities[:PDF_REPEATS_HTML],
+        ]
         return files.capability_pdf(rows, PDF_TITLE)

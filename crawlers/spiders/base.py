@@ -75,7 +75,10 @@ class PortalSpider(scrapy.Spider):
     def list_request(self, url: str, dont_filter: bool = False) -> Request:
         """List pages are always fetched: they are where changes show up."""
         return Request(
-            url, callback=self.parse_list, errback=self.on_error, dont_filter=dont_filter,
+            url,
+            callback=self.parse_list,
+            errback=self.on_error,
+            dont_filter=dont_filter,
             meta={"role": "list", "dont_cache": True},
         )
 
@@ -99,9 +102,16 @@ class PortalSpider(scrapy.Spider):
         if state is not None and state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
         return Request(
-            url, callback=callback, errback=self.on_error, headers=headers,
-            meta={"role": role, "fingerprint": fingerprint, "announced": announced,
-                  "handle_httpstatus_list": [304]},
+            url,
+            callback=callback,
+            errback=self.on_error,
+            headers=headers,
+            meta={
+                "role": role,
+                "fingerprint": fingerprint,
+                "announced": announced,
+                "handle_httpstatus_list": [304],
+            },
         )
 
     # -- callbacks ---------------------------------------------------------------
@@ -134,7 +144,9 @@ class PortalSpider(scrapy.Spider):
                         continue
                     found = True
                     request = self.leaf_request(
-                        item_link.url, "detail", f"{item_link.text}|{item_link.context}",
+                        item_link.url,
+                        "detail",
+                        f"{item_link.text}|{item_link.context}",
                         self.parse_detail,
                     )
                     if request is not None:
@@ -222,17 +234,25 @@ class PortalSpider(scrapy.Spider):
 
             row = detail_row(response.selector)
             fields = {map_header(label).field for label in row} - {
-                None, "title", "published_at", "description",
+                None,
+                "title",
+                "published_at",
+                "description",
             }
             if len(fields) >= _FIELDS_OF_AN_ITEM and ("标题" in row or link_text):
                 row.setdefault("标题", link_text)
                 yield RowItem(
-                    row=row, source_url=response.url, kind=self.kind, location=response.url,
+                    row=row,
+                    source_url=response.url,
+                    kind=self.kind,
+                    location=response.url,
                     page_year=self.page_year(response),
                 )
         if self.follow_attachments:
             for link in attachment_links(response.selector, response.url):
-                request = self.leaf_request(link.url, "attachment", link.text, self.parse_attachment)
+                request = self.leaf_request(
+                    link.url, "attachment", link.text, self.parse_attachment
+                )
                 if request is not None:
                     request.meta["hinted"] = link.hinted
                     request.meta["source_page"] = response.url

@@ -14,7 +14,7 @@ def failure_reason(failure: Failure) -> tuple[str, str]:
     """(reason, detail): http_500, timeout, truncated, too_large, robots, dns, connection ..."""
     value = failure.value
     if failure.check(HttpError):
-        status = value.response.status
+        status = value.response.status  # type: ignore[union-attr]
         return f"http_{status}", f"HTTP {status} after retries"
     if failure.check(IgnoreRequest):
         text = str(value)

@@ -29,8 +29,21 @@ def test_published_wordings(text: str, expected: list[str]) -> None:
 
 
 def test_policy_fields_are_all_in_the_taxonomy() -> None:
-    for name in ("制造", "医疗", "消费", "金融", "交通", "教育", "文创", "科学", "治理",
-                 "低空经济", "具身智能/机器人", "智能终端", "大模型"):
+    for name in (
+        "制造",
+        "医疗",
+        "消费",
+        "金融",
+        "交通",
+        "教育",
+        "文创",
+        "科学",
+        "治理",
+        "低空经济",
+        "具身智能/机器人",
+        "智能终端",
+        "大模型",
+    ):
         assert name in DOMAINS
 
 

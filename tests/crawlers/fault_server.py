@@ -22,7 +22,10 @@ BAD = {
     "/d/secret.html": "robots",
     "/f/big.xlsx": "attachment_unreadable",
 }
-GOOD_XLSX_ROWS = (("杭州灵足机器人有限公司", "四足机器人巡检"), ("杭州灵足机器人有限公司", "服务机器人"))
+GOOD_XLSX_ROWS = (
+    ("杭州灵足机器人有限公司", "四足机器人巡检"),
+    ("杭州灵足机器人有限公司", "服务机器人"),
+)
 
 
 def _detail(title: str, org: str) -> str:
@@ -72,7 +75,8 @@ class FaultServer:
         )
         links += "".join(
             f"<li><a href='{path}'>故障测试页面{path}</a><span>2025-07-01</span></li>"
-            for path in BAD if path.startswith("/d/")
+            for path in BAD
+            if path.startswith("/d/")
         )
         files = "<a href='/f/big.xlsx'>大附件.xlsx</a> <a href='/f/good.xlsx'>能力清单.xlsx</a>"
         body = f"<html><head><meta charset='gbk'></head><body><ul>{links}</ul>{files}</body></html>"
@@ -87,8 +91,14 @@ class FaultServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def send(self, status: int, body: bytes, ctype: str = "text/html",
-                     extra: dict[str, str] | None = None, length: int | None = None) -> None:
+            def send(
+                self,
+                status: int,
+                body: bytes,
+                ctype: str = "text/html",
+                extra: dict[str, str] | None = None,
+                length: int | None = None,
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body) if length is None else length))
@@ -97,7 +107,7 @@ class FaultServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path
                 outer.hits[path].append(time.monotonic())
                 if path == "/robots.txt":

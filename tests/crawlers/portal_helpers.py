@@ -24,7 +24,12 @@ def crawl_command(*args: str) -> list[str]:
 
 def run_crawl(env: dict[str, str], *args: str, timeout: float = 240) -> dict[str, Any]:
     done = subprocess.run(
-        crawl_command(*args), env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        crawl_command(*args),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]

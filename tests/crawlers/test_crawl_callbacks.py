@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from scrapy.http import HtmlResponse, Request, Response
@@ -11,7 +12,6 @@ from crawlers.items import PageDone, RowItem
 from crawlers.middlewares.encoding import EncodingMiddleware
 from crawlers.spiders.list_detail import ListDetailSpider
 from crawlers.state import PageState
-from pathlib import Path
 
 DATA = Path(__file__).parents[1] / "data" / "crawlers"
 
@@ -58,7 +58,9 @@ def test_detail_page_gives_one_row_and_its_attachments(make_spider: Any) -> None
 
 def test_gbk_page_served_with_a_wrong_charset_header_is_repaired(make_spider: Any) -> None:
     spider = make_spider()
-    wrong = _response(DETAIL_URL, "gbk_detail.html", headers={"Content-Type": "text/html; charset=utf-8"})
+    wrong = _response(
+        DETAIL_URL, "gbk_detail.html", headers={"Content-Type": "text/html; charset=utf-8"}
+    )
     assert "杭州" not in wrong.text  # what Scrapy alone would parse
     fixed = EncodingMiddleware().process_response(wrong.request, wrong, spider)  # type: ignore[arg-type]
     assert isinstance(fixed, HtmlResponse)
@@ -68,7 +70,9 @@ def test_gbk_page_served_with_a_wrong_charset_header_is_repaired(make_spider: An
 
 def test_page_without_any_charset_is_detected_as_gbk(make_spider: Any) -> None:
     body = "<html><body><h1>场景机会清单</h1><p>发布单位：杭州市数据资源管理局</p></body></html>"
-    response = HtmlResponse("http://h/a.html", body=body.encode("gbk"), request=Request("http://h/a.html"))
+    response = HtmlResponse(
+        "http://h/a.html", body=body.encode("gbk"), request=Request("http://h/a.html")
+    )
     fixed = EncodingMiddleware().process_response(response.request, response, make_spider())  # type: ignore[arg-type]
     assert "杭州市数据资源管理局" in fixed.text  # type: ignore[attr-defined]
 
@@ -86,14 +90,16 @@ def test_key_value_table_detail(make_spider: Any) -> None:
 def test_unchanged_detail_is_not_requested_again(make_spider: Any) -> None:
     spider = make_spider(ListDetailSpider, allowed_domains=("jxj.hangzhou.gov.cn",))
     first = [
-        o for o in spider.parse_list(_response(LIST_URL, "gbk_list.html"))
+        o
+        for o in spider.parse_list(_response(LIST_URL, "gbk_list.html"))
         if isinstance(o, Request) and o.meta["role"] == "detail"
     ]
     spider.page_states = {
         r.url: PageState(r.meta["fingerprint"], '"e"', None, "h", datetime.now(UTC)) for r in first
     }
     again = [
-        o for o in spider.parse_list(_response(LIST_URL, "gbk_list.html"))
+        o
+        for o in spider.parse_list(_response(LIST_URL, "gbk_list.html"))
         if isinstance(o, Request) and o.meta["role"] == "detail"
     ]
     assert again == []
@@ -103,8 +109,9 @@ def test_unchanged_detail_is_not_requested_again(make_spider: Any) -> None:
 def test_changed_list_entry_is_fetched_with_conditional_headers(make_spider: Any) -> None:
     spider = make_spider()
     spider.page_states = {
-        DETAIL_URL: PageState("old-fingerprint", '"abc"', "Tue, 01 Jul 2025 08:00:00 GMT", "h",
-                              datetime.now(UTC))
+        DETAIL_URL: PageState(
+            "old-fingerprint", '"abc"', "Tue, 01 Jul 2025 08:00:00 GMT", "h", datetime.now(UTC)
+        )
     }
     request = spider.leaf_request(DETAIL_URL, "detail", "新标题|2025-07-01", spider.parse_detail)
     assert request is not None

@@ -37,8 +37,8 @@ def test_crawl_source_then_list_and_show(cli_env: Path, runner: CliRunner) -> No
 def test_crawl_one_attachment_url_with_a_kind(cli_env: Path, runner: CliRunner) -> None:
     with serve_in_thread() as portal:
         result = runner.invoke(
-            app, ["crawl", f"{portal.url}/uploads/2025/jihui_xiaoshan.xls", "--kind", "scene",
-                  "--fast"]
+            app,
+            ["crawl", f"{portal.url}/uploads/2025/jihui_xiaoshan.xls", "--kind", "scene", "--fast"],
         )
     assert result.exit_code == 0, result.output
     assert "20 new" in result.output
@@ -52,14 +52,17 @@ def test_crawl_one_attachment_url_with_a_kind(cli_env: Path, runner: CliRunner) 
         (["http://127.0.0.1:1/", "--kind", "people"], "--kind must be scene, capability or auto"),
     ],
 )
-def test_crawl_bad_arguments(cli_env: Path, runner: CliRunner, args: list[str], message: str) -> None:
+def test_crawl_bad_arguments(
+    cli_env: Path, runner: CliRunner, args: list[str], message: str
+) -> None:
     result = runner.invoke(app, ["crawl", *args])
     assert result.exit_code == 2
     assert message in result.output
 
 
-def test_unknown_source_and_bad_url_are_clear_errors(cli_env: Path, runner: CliRunner,
-                                                      capfd: pytest.CaptureFixture[str]) -> None:
+def test_unknown_source_and_bad_url_are_clear_errors(
+    cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str]
+) -> None:
     result = runner.invoke(app, ["crawl", "--source", "nope"])
     assert result.exit_code == 2
     assert "no source named 'nope'" in capfd.readouterr().err
@@ -75,7 +78,8 @@ def test_show_unknown_crawl(cli_env: Path, runner: CliRunner) -> None:
 
 
 def test_unreachable_portal_is_reported_not_raised(cli_env: Path, runner: CliRunner) -> None:
-    result = runner.invoke(app, ["crawl", "http://127.0.0.1:9/list.html", "--fast",
-                                 "--set", "RETRY_TIMES=0"])
+    result = runner.invoke(
+        app, ["crawl", "http://127.0.0.1:9/list.html", "--fast", "--set", "RETRY_TIMES=0"]
+    )
     assert result.exit_code == 0, result.output
     assert "connection (" in result.output and "http://127.0.0.1:9/list.html" in result.output

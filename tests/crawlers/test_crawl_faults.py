@@ -19,8 +19,16 @@ def test_faults_are_reported_and_good_items_stored(tmp_path: Path) -> None:
     env = crawl_env(tmp_path / "home", url)
     with FaultServer() as server:
         report = run_crawl(
-            env, "--url", f"{server.url}/list.html", "--kind", "auto", "--fast",
-            "--set", "DOWNLOAD_TIMEOUT=3", "--set", "RETRY_TIMES=1",
+            env,
+            "--url",
+            f"{server.url}/list.html",
+            "--kind",
+            "auto",
+            "--fast",
+            "--set",
+            "DOWNLOAD_TIMEOUT=3",
+            "--set",
+            "RETRY_TIMES=1",
         )
         hits = dict(server.hits)
     assert report["status"] == "finished"
@@ -60,8 +68,16 @@ def test_robots_override_is_recorded(tmp_path: Path) -> None:
             'robots_reason = "our own test server"\n',
             encoding="utf-8",
         )
-        report = run_crawl(crawl_env(tmp_path / "home", url), "--source", "faulty", "--fast",
-                           "--set", "DOWNLOAD_TIMEOUT=3", "--set", "RETRY_TIMES=0")
+        report = run_crawl(
+            crawl_env(tmp_path / "home", url),
+            "--source",
+            "faulty",
+            "--fast",
+            "--set",
+            "DOWNLOAD_TIMEOUT=3",
+            "--set",
+            "RETRY_TIMES=0",
+        )
         assert "/d/secret.html" in server.hits
     assert report["robots"] == {"obey": False, "reason": "our own test server"}
     assert "robots" not in report["failures"]

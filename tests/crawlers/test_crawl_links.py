@@ -27,7 +27,9 @@ def test_item_links_pick_the_list_not_the_navigation() -> None:
 
 
 def test_item_links_with_a_source_selector() -> None:
-    html = '<div><a class="x" href="/a/1.html">短</a><a href="/b.html">其他链接文字很长很长</a></div>'
+    html = (
+        '<div><a class="x" href="/a/1.html">短</a><a href="/b.html">其他链接文字很长很长</a></div>'
+    )
     links = item_links(Selector(text=html), "http://h/", css="a.x")
     assert [link.url for link in links] == ["http://h/a/1.html"]
 
@@ -40,9 +42,7 @@ def test_create_page_html_gives_every_index_page() -> None:
 
 
 def test_last_page_link_expands_query_pagination() -> None:
-    html = (
-        '<a href="list.jsp?cat=7&pageNo=2">下一页</a> <a href="list.jsp?cat=7&pageNo=6">尾页</a>'
-    )
+    html = '<a href="list.jsp?cat=7&pageNo=2">下一页</a> <a href="list.jsp?cat=7&pageNo=6">尾页</a>'
     urls = pagination_urls(Selector(text=html), "http://h/list.jsp?cat=7&pageNo=1")
     pages = sorted(page_param(u)[1] for u in urls if page_param(u))  # type: ignore[index]
     assert pages[-1] == 6 and {2, 3, 4, 5} <= set(pages)

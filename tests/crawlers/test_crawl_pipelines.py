@@ -24,9 +24,13 @@ def run(stats: Any, item: RowItem) -> RowItem:
     crawler = SimpleNamespace(stats=stats)
     spider: Any = None
     for pipeline in (
-        MapColumnsPipeline(stats), NormalizeTextPipeline(stats), NormalizeDatesPipeline(stats),
-        NormalizeMoneyPipeline(stats), NormalizeDistrictsPipeline(stats),
-        NormalizeDomainsPipeline(stats), ValidatePipeline(crawler),  # type: ignore[arg-type]
+        MapColumnsPipeline(stats),
+        NormalizeTextPipeline(stats),
+        NormalizeDatesPipeline(stats),
+        NormalizeMoneyPipeline(stats),
+        NormalizeDistrictsPipeline(stats),
+        NormalizeDomainsPipeline(stats),
+        ValidatePipeline(crawler),  # type: ignore[arg-type]
     ):
         item = pipeline.process_item(item, spider)
     return item
@@ -34,9 +38,14 @@ def run(stats: Any, item: RowItem) -> RowItem:
 
 def test_detail_row_becomes_a_normalised_scene(stats: Any) -> None:
     row = {
-        "标题": "杭州市第一人民医院门诊智能导诊场景需求", "发布单位": "杭州市第一人民医院",
-        "所属领域": "ＡＩ＋医疗", "落地区域": "杭州市江干区", "预算金额": "0.5亿元",
-        "截止时间": "7月15日", "发布时间": "2025-06-28", "来源": "场景创新中心",
+        "标题": "杭州市第一人民医院门诊智能导诊场景需求",
+        "发布单位": "杭州市第一人民医院",
+        "所属领域": "ＡＩ＋医疗",
+        "落地区域": "杭州市江干区",
+        "预算金额": "0.5亿元",
+        "截止时间": "7月15日",
+        "发布时间": "2025-06-28",
+        "来源": "场景创新中心",
         "联系方式": "王老师　0571-87000000",
     }
     item = run(stats, RowItem(row=row, source_url="http://h/d.html", kind="auto", page_year=2024))
@@ -69,8 +78,14 @@ def test_budget_unit_in_the_header(stats: Any) -> None:
 
 
 def test_problems_are_counted_and_the_item_kept(stats: Any) -> None:
-    row = {"场景名称": "巡检", "需求单位": "某局", "截止时间": "另行通知", "所在区县": "火星",
-           "预算": "很多", "领域": "其他"}
+    row = {
+        "场景名称": "巡检",
+        "需求单位": "某局",
+        "截止时间": "另行通知",
+        "所在区县": "火星",
+        "预算": "很多",
+        "领域": "其他",
+    }
     record = run(stats, RowItem(row=row, source_url="u", kind="scene")).record
     assert record is not None
     assert record.deadline is None and record.budget_cny is None
@@ -83,10 +98,21 @@ def test_problems_are_counted_and_the_item_kept(stats: Any) -> None:
 
 
 def test_capability_continuation_row(stats: Any) -> None:
-    row = {"公司名称": "杭州灵足机器人有限公司", "场景能力": "服务机器人", "类别": "机器人",
-           "企业资质": "国家高新技术企业"}
-    item = RowItem(row=row, source_url="u", attachment_url="u.xlsx", kind="auto",
-                   continued_org=True, list_name="能力清单（第一批）", batch="第一批")
+    row = {
+        "公司名称": "杭州灵足机器人有限公司",
+        "场景能力": "服务机器人",
+        "类别": "机器人",
+        "企业资质": "国家高新技术企业",
+    }
+    item = RowItem(
+        row=row,
+        source_url="u",
+        attachment_url="u.xlsx",
+        kind="auto",
+        continued_org=True,
+        list_name="能力清单（第一批）",
+        batch="第一批",
+    )
     record = run(stats, item).record
     assert record is not None and record.kind.value == "capability"
     assert record.org == "杭州灵足机器人有限公司" and record.title == "服务机器人"

@@ -32,10 +32,21 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
     expected |= {derive_record_id("capability", c.org, c.title) for c in data.all_capabilities()}
     with serve_in_thread(scale=SCALE) as portal:
         args = ("--source", "sample-portal", "--base-url", portal.url, "--fast")
-        slow = ("--set", "DOWNLOAD_DELAY=0.03", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-                "--set", "SCENEHUB_STORE_BATCH=10")
-        child = subprocess.Popen(crawl_command(*args, *slow), env=env, cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        slow = (
+            "--set",
+            "DOWNLOAD_DELAY=0.03",
+            "--set",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            "--set",
+            "SCENEHUB_STORE_BATCH=10",
+        )
+        child = subprocess.Popen(
+            crawl_command(*args, *slow),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             deadline = time.monotonic() + 120
             while store.count() < 40 and time.monotonic() < deadline and child.poll() is None:

@@ -49,39 +49,84 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         first = run_crawl(env, *args)
         second = run_crawl(env, *args)
         store = RecordStore.from_url(url)
-        yield {"first": first, "second": second, "store": store, "env": env, "args": args,
-               "home": home, "url": portal.url}
+        yield {
+            "first": first,
+            "second": second,
+            "store": store,
+            "env": env,
+            "args": args,
+            "home": home,
+            "url": portal.url,
+        }
         store.engine.dispose()
 
 
 def _expected_scene(item: SceneItem, origin: str) -> dict[str, Any]:
-    common = {"kind": "scene", "title": nfkc(item.title), "org": item.org,
-              "domains": [item.domain], "domain_raw": nfkc(item.domain_text)}
+    common = {
+        "kind": "scene",
+        "title": nfkc(item.title),
+        "org": item.org,
+        "domains": [item.domain],
+        "domain_raw": nfkc(item.domain_text),
+    }
     contact = f"{item.contact_name} {item.contact_phone}"
     place = {"district": item.district or item.district_text, "region": "杭州"}
     if origin == "detail":
-        return {**common, **place, "description": nfkc(item.description),
-                "tech_requirements": nfkc(item.tech), "budget_cny": item.budget_cny,
-                "deadline": item.deadline, "published_at": item.published,
-                "cooperation_mode": item.cooperation, "contact": contact}
+        return {
+            **common,
+            **place,
+            "description": nfkc(item.description),
+            "tech_requirements": nfkc(item.tech),
+            "budget_cny": item.budget_cny,
+            "deadline": item.deadline,
+            "published_at": item.published,
+            "cooperation_mode": item.cooperation,
+            "contact": contact,
+        }
     if origin == "xls":
-        return {**common, **place, "description": nfkc(item.description),
-                "budget_cny": item.budget_cny, "deadline": item.deadline, "contact": contact,
-                "list_name": XLS_TITLE, "batch": "第一批", "published_at": None}
+        return {
+            **common,
+            **place,
+            "description": nfkc(item.description),
+            "budget_cny": item.budget_cny,
+            "deadline": item.deadline,
+            "contact": contact,
+            "list_name": XLS_TITLE,
+            "batch": "第一批",
+            "published_at": None,
+        }
     batch = "第一批" if origin == "docx1" else "第二批"
     heading = DOCX_BATCHES[0 if origin == "docx1" else 1]
-    return {**common, "cooperation_mode": item.cooperation, "contact": contact,
-            "list_name": heading, "batch": batch, "district": None, "budget_cny": None}
+    return {
+        **common,
+        "cooperation_mode": item.cooperation,
+        "contact": contact,
+        "list_name": heading,
+        "batch": batch,
+        "district": None,
+        "budget_cny": None,
+    }
 
 
 def _expected_capability(item: CapabilityItem, origin: str, list_name: str) -> dict[str, Any]:
-    expected = {"kind": "capability", "title": nfkc(item.title), "org": item.org,
-                "domains": [item.domain], "domain_raw": nfkc(item.domain_text),
-                "district": item.district, "region": "杭州", "list_name": nfkc(list_name)}
+    expected = {
+        "kind": "capability",
+        "title": nfkc(item.title),
+        "org": item.org,
+        "domains": [item.domain],
+        "domain_raw": nfkc(item.domain_text),
+        "district": item.district,
+        "region": "杭州",
+        "list_name": nfkc(list_name),
+    }
     if origin == "xlsx":
-        expected.update(description=nfkc(item.description), cases=nfkc(item.cases),
-                        qualifications=nfkc(item.qualifications), batch="第一批",
-                        contact=f"{item.contact_name} {item.contact_phone}")
+        expected.update(
+            description=nfkc(item.description),
+            cases=nfkc(item.cases),
+            qualifications=nfkc(item.qualifications),
+            batch="第一批",
+            contact=f"{item.contact_name} {item.contact_phone}",
+        )
     return expected
 
 
@@ -117,16 +162,32 @@ def test_every_published_item_is_stored_as_published(crawled: dict[str, Any]) ->
 
 def test_hand_written_golden_records(crawled: dict[str, Any]) -> None:
     store: RecordStore = crawled["store"]
-    content = ("domains", "domain_raw", "description", "tech_requirements", "district", "region",
-               "budget_cny", "deadline", "published_at", "contact", "cooperation_mode",
-               "qualifications", "cases", "list_name", "batch")
+    content = (
+        "domains",
+        "domain_raw",
+        "description",
+        "tech_requirements",
+        "district",
+        "region",
+        "budget_cny",
+        "deadline",
+        "published_at",
+        "contact",
+        "cooperation_mode",
+        "qualifications",
+        "cases",
+        "list_name",
+        "batch",
+    )
     for line in GOLDEN.read_text(encoding="utf-8").splitlines():
         want = json.loads(line)
         record = store.get(derive_record_id(want["kind"], want["org"], want["title"]))
         got = record.model_dump(mode="json")
         for name in content:
             assert got[name] == want.get(name, [] if name == "domains" else None), (
-                want["title"], name)
+                want["title"],
+                name,
+            )
         assert len(record.sources) == want["_sources"]
         assert record.raw.get("_flags", []) == want.get("_flags", [])
 
@@ -137,7 +198,11 @@ def test_every_record_keeps_source_attachment_and_raw_row(crawled: dict[str, Any
     assert all(r.source_url and r.raw for r in records)
     from_files = [r for r in records if r.attachment_url]
     assert {r.attachment_url.rsplit("/", 1)[1] for r in from_files} == {  # type: ignore[union-attr]
-        "nengli_di1pi.xlsx", "jihui_xiaoshan.xls", "jihui_qingdan.docx", "jiebang_rwmd.pdf"}
+        "nengli_di1pi.xlsx",
+        "jihui_xiaoshan.xls",
+        "jihui_qingdan.docx",
+        "jiebang_rwmd.pdf",
+    }
     pdf_row = next(r for r in from_files if r.attachment_url.endswith(".pdf"))  # type: ignore[union-attr]
     assert "推荐单位" in pdf_row.raw  # an unmapped column stays in the raw row
 

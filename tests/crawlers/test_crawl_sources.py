@@ -53,7 +53,10 @@ def test_unknown_source_lists_the_known_ones() -> None:
 
 
 def test_url_source_validation() -> None:
-    assert source_for_url("https://jxj.hangzhou.gov.cn/x.html", "scene").name == "url:jxj.hangzhou.gov.cn"
+    assert (
+        source_for_url("https://jxj.hangzhou.gov.cn/x.html", "scene").name
+        == "url:jxj.hangzhou.gov.cn"
+    )
     with pytest.raises(SourceError):
         source_for_url("jxj.hangzhou.gov.cn/x.html", "scene")
     with pytest.raises(SourceError):

@@ -22,7 +22,9 @@ def test_html_table_two_row_header_rowspan_colspan_sections_totals() -> None:
     tables = html_tables((DATA / "table_page.html").read_text(encoding="utf-8"), "u")
     rows = [row for table in tables for row in table_rows(table)]
     assert [r.values["项目名称"] for r in rows] == [
-        "面向L4的多传感器融合感知系统", "城市道路车路协同路侧系统", "居家养老陪护机器人",
+        "面向L4的多传感器融合感知系统",
+        "城市道路车路协同路侧系统",
+        "居家养老陪护机器人",
     ]  # the 合计 row is not an item
     assert rows[1].values["揭榜方向"] == "智能网联汽车"  # rowspan filled down
     assert rows[0].values["申报单位"] == "杭州车联智能科技有限公司"
@@ -145,12 +147,12 @@ def test_docx_merged_cells_deduplicated_and_heading_names_batch() -> None:
 
 
 def test_pdf_table_across_pages_is_stitched() -> None:
-    from crawlers.sample_portal.data import portal_data
-    from crawlers.sample_portal.files import capability_pdf
-
     import unicodedata
 
     import pdfplumber
+
+    from crawlers.sample_portal.data import portal_data
+    from crawlers.sample_portal.files import capability_pdf
 
     items = portal_data(1).pdf_capabilities
     data = capability_pdf(items, "揭榜名单")
