@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 BUILTIN_DIR = Path(__file__).with_name("sources")
 KINDS = ("scene", "capability", "auto")
-SHAPES = ("auto", "list_detail", "table_page", "attachment_list")
+SHAPES = ("auto", "list_detail", "table_page", "attachment_list", "json_api")
 
 
 class SourceError(ValueError):
@@ -30,6 +30,7 @@ class Source:
     allowed_domains: tuple[str, ...] = ()
     description: str = ""
     item_selector: str | None = None  # CSS for detail links when the heuristic is not enough
+    json_items: str | None = None  # json_api shape: dotted path to the item list
     encoding: str | None = None  # force a page encoding (a server that lies about it)
     follow_pagination: bool = True
     max_pages: int = 500

@@ -18,6 +18,7 @@ import scrapy
 from scrapy.http import Request, Response, TextResponse
 from twisted.python.failure import Failure
 
+from core.headers import map_header
 from crawlers.extraction.attachments import attachment_links
 from crawlers.extraction.detail import detail_row
 from crawlers.extraction.files import AttachmentError, attachment_tables
@@ -230,8 +231,6 @@ class PortalSpider(scrapy.Spider):
         if rows:
             yield from rows
         else:
-            from core.headers import map_header
-
             row = detail_row(response.selector)
             fields = {map_header(label).field for label in row} - {
                 None,

@@ -77,7 +77,11 @@ def test_robots_override_is_recorded(tmp_path: Path) -> None:
             "DOWNLOAD_TIMEOUT=3",
             "--set",
             "RETRY_TIMES=0",
+            "--set",
+            "DOWNLOAD_MAXSIZE=5000000",
         )
         assert "/d/secret.html" in server.hits
     assert report["robots"] == {"obey": False, "reason": "our own test server"}
     assert "robots" not in report["failures"]
+    too_large = [f["url"] for f in report["failures"]["too_large"]]
+    assert too_large == [f"{server.url}/f/big.xlsx"]  # refused by the size limit
