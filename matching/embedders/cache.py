@@ -49,8 +49,10 @@ class EmbeddingCache:
                 [model, *chunk],
             )
             for digest, row_dim, blob in rows:
+                if row_dim != dim or len(blob) != dim * 4:  # a damaged row is re-embedded
+                    continue
                 vector = np.frombuffer(blob, dtype=np.float32)
-                if row_dim == dim and vector.size == dim:  # a damaged row is re-embedded
+                if np.isfinite(vector).all():
                     found[digest] = vector
         return found
 

@@ -55,7 +55,10 @@ class SentenceTransformerEmbedder:
         self.name = (
             f"sentence-transformers:{Path(location).name if Path(location).exists() else model}"
         )
-        self.dim = int(self._model.get_sentence_embedding_dimension())
+        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )  # renamed in sentence-transformers 5.x
+        self.dim = int(dimension())
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
         self._batch_size = batch_size
