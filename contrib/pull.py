@@ -7,6 +7,7 @@ rerunning the same pull skips the parts already stored.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,10 +19,12 @@ from sqlalchemy import Engine
 from contrib.clients.github import GitHubClient
 from contrib.clients.hf import HfClient, derivative_stats
 from contrib.clients.modelscope import ModelScopeClient
-from contrib.errors import ContribError, PullIncomplete
+from contrib.errors import ContribError, HubNotFound, PullIncomplete
 from contrib.registry import Registry
 from contrib.snapshots import SnapshotStore
 from contrib.types import Activity, Hub, RepoStat
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ENDPOINTS = {
     Hub.HF: "https://huggingface.co",
@@ -98,7 +101,13 @@ def _hf_datasets(hf: HfClient, account: str) -> Fetched:
 
 
 def _hf_kernels(hf: HfClient, account: str) -> Fetched:
-    return list(hf.list_kernels(account)), []
+    """Kernels, where the hub lists them: a 404 on the listing means "no kernel listing"
+    (the installed huggingface_hub has ``kernel_info`` only), stored as an empty part."""
+    try:
+        return list(hf.list_kernels(account)), []
+    except HubNotFound:
+        logger.warning("hf: no kernel listing at %s; operators category will be empty", hf.endpoint)
+        return [], []
 
 
 def _ms_models(ms: ModelScopeClient, account: str) -> Fetched:

@@ -164,3 +164,17 @@ def test_snapshot_month_mapping_of_the_sample_hub() -> None:
     assert hub.as_of(0) == date(2026, 1, 1) and hub.month_of("2026-12-01") == 11
     with pytest.raises(KeyError):
         hub.month_of(date(2025, 1, 1))
+
+
+def test_hub_without_kernel_listing_gives_an_empty_part() -> None:
+    from contrib.pull import _hf_kernels
+
+    class NoKernels:
+        endpoint = "http://hub.test"
+
+        def list_kernels(self, author: str) -> Any:
+            from contrib.errors import HubNotFound
+
+            raise HubNotFound("not found", hub="hf", url=f"{self.endpoint}/api/kernels")
+
+    assert _hf_kernels(NoKernels(), "someone") == ([], [])  # type: ignore[arg-type]
