@@ -48,24 +48,39 @@ def _date(value: str | None) -> date | None:
     raise AssertionError  # pragma: no cover
 
 
+SHORT = {
+    "downloads_30d": "30d",
+    "downloads_all_time": "all",
+    "consistency": "lead",
+    "derivative_influence": "deriv",
+    "community": "OR",
+    "benchmark": "bench",
+}
+
+
 def _print_run(run: RankingRun) -> None:
+    console = Console(width=max(Console().width, 150))
     table = Table(
         title=f"{run.category} as of {run.as_of} "
-        f"(snapshots {run.snapshot_ids}, config {run.config_version})"
+        f"(snapshots {run.snapshot_ids}, config {run.config_version}, code {run.code_version})",
+        caption="components: contribution to the score (– missing); flags are shown, never applied",
     )
-    for column in ("rank", "enterprise", "score", "tier", "top components", "flags"):
+    for column in ("rank", "enterprise", "score", "tier", "components", "flags"):
         table.add_column(column, overflow="fold")
     for r in run.ranked():
-        top = sorted(r["components"].items(), key=lambda kv: -kv[1]["contribution"])[:3]
+        parts = [
+            f"{SHORT.get(k, k)} {'–' if v['value'] is None else format(v['contribution'], '.3f')}"
+            for k, v in r["components"].items()
+        ]
         table.add_row(
             f"{r['rank']}{'=' if r['tie'] else ''}",
             r["enterprise"],
             f"{r['score']:.4f}",
             f"{r['tier']} ¥{r['amount_cny']:,}" if r["tier"] else "",
-            ", ".join(f"{k} {v['contribution']:.3f}" for k, v in top),
-            "; ".join(f["type"] for f in r["flags"]) or "",
+            " · ".join(parts),
+            "; ".join(f["type"] for f in r["flags"]),
         )
-    Console().print(table)
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:

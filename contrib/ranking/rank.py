@@ -151,7 +151,7 @@ def rank_category(
             value = community.get(name, 0.0)
             raw["community"] = (
                 value,
-                comp.log_cap(value, caps.get("community", 500)),
+                comp.log_cap(value, caps.get("community", 100)),
                 "OpenRank, latest month",
             )
         if name in bench:
