@@ -63,6 +63,7 @@ class PortalSpider(scrapy.Spider):
         self.revisit = timedelta(days=source.revisit_days)
         self.failures: list[dict[str, Any]] = []
         self.list_pages = 0
+        self.pages_seen: set[str] = set(source.start_urls)
 
     def name_for_state(self) -> str:
         return self.source.name
@@ -155,7 +156,10 @@ class PortalSpider(scrapy.Spider):
                         yield request
                 if self.source.follow_pagination and self.list_pages < self.source.max_pages:
                     for url in pagination_urls(selector, response.url):
-                        if self._allowed(url):
+                        # every list page reveals all the others (createPageHTML, 尾页):
+                        # skip them here rather than build N² requests for the dupefilter
+                        if url not in self.pages_seen and self._allowed(url):
+                            self.pages_seen.add(url)
                             yield self.list_request(url)
             if not found:
                 # a start URL that is itself a detail page
