@@ -1,6 +1,7 @@
 """GitHub REST: an org's repos and, per repo, the events OpenDigger's activity counts.
 
-Per developer and repo, within the window ``[since, until)``: issues opened, issue
+``/contributors`` supplies each account's type (a Bot type marks a bot even when its events
+do not). Per developer and repo, within the window ``[since, until)``: issues opened, issue
 comments, pull requests opened, review comments, pull requests merged (credited to the
 PR author, as OpenDigger does) and commits (standing in for pushes). Pagination follows
 ``Link: rel=next`` lazily, so callers can stop early.
@@ -136,6 +137,12 @@ class GitHubClient:
                 url=str(item.get("html_url") or f"https://github.com/{name}"),
             )
 
+    def contributors(self, repo_id: str) -> Iterator[tuple[str, bool, int]]:
+        """(login, is_bot, commits) from ``/contributors`` (GitHub links the first 500)."""
+        for item in self._pages(f"{self.endpoint}/repos/{repo_id}/contributors", {"per_page": 100}):
+            if item.get("login"):
+                yield str(item["login"]), _is_bot(item), int(item.get("contributions") or 0)
+
     def repo_activity(self, repo_id: str, since: datetime, until: datetime) -> list[Activity]:
         """Per-developer event counts on ``repo_id`` within ``[since, until)``."""
         tally = _Tally({}, repo_id)
@@ -171,6 +178,9 @@ class GitHubClient:
             {"since": iso, "until": until.strftime("%Y-%m-%dT%H:%M:%SZ"), "per_page": 100},
         ):
             tally.add(commit.get("author"), "commits")
+        bots = {login for login, is_bot, _ in self.contributors(repo_id) if is_bot}
+        for (_, login), activity in tally.counts.items():
+            activity.is_bot = activity.is_bot or login in bots
         return [tally.counts[key] for key in sorted(tally.counts)]
 
     def close(self) -> None:

@@ -84,7 +84,27 @@ def github_routes(state: HubState) -> list[Route]:
 
         return handler
 
+    async def contributors(request: Request) -> Response:
+        month = state.month(request)
+        repo = hub.github.get(f"{request.path_params['owner']}/{request.path_params['name']}")
+        if repo is None:
+            return JSONResponse({"message": "Not Found"}, status_code=404)
+        commits: dict[str, int] = {}
+        for m in range(month + 1):
+            for c in month_events(hub, repo, m)["commits"]:
+                commits[c["author"]["login"]] = commits.get(c["author"]["login"], 0) + 1
+        kinds = {login: is_bot for login, is_bot, _ in repo.developers}
+        ordered = sorted(commits.items(), key=lambda kv: (-kv[1], kv[0]))
+        return _page(
+            request,
+            [
+                {"login": login, "type": "Bot" if kinds.get(login) else "User", "contributions": n}
+                for login, n in ordered
+            ],
+        )
+
     routes = [
+        Route("/repos/{owner}/{name}/contributors", state.guarded(contributors)),
         Route("/orgs/{owner}/repos", state.guarded(repos)),
         Route("/users/{owner}/repos", state.guarded(repos)),
     ]

@@ -86,7 +86,12 @@ def test_github_activity_counts_opendigger_events_in_window() -> None:
         ],
         "/repos/o/r/issues/comments": [{"user": bot, "created_at": "2026-03-08T00:00:00Z"}],
         "/repos/o/r/pulls/comments": [{"user": alice, "created_at": "2026-03-09T00:00:00Z"}],
-        "/repos/o/r/commits": [{"author": bot}, {"author": None}],
+        "/repos/o/r/commits": [
+            {"author": bot},
+            {"author": None},
+            {"author": {"login": "sync", "type": "User"}},
+        ],
+        "/repos/o/r/contributors": [{"login": "sync", "type": "Bot", "contributions": 9}],
     }
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -110,6 +115,7 @@ def test_github_activity_counts_opendigger_events_in_window() -> None:
         and acts["ci[bot]"].commits == 1
         and acts["ci[bot]"].issue_comment == 1
     )
+    assert acts["sync"].is_bot and not acts["alice"].is_bot  # typed Bot by /contributors
 
 
 @pytest.mark.parametrize(
