@@ -6,6 +6,8 @@ never changes what an old snapshot meant.
 
 from __future__ import annotations
 
+import networkx as nx
+
 from contrib.registry import Registry
 from contrib.types import Hub, RepoStat
 
@@ -28,3 +30,15 @@ class AccountMap:
 
     def names(self) -> list[str]:
         return sorted(e.name for e in self.registry.enterprises)
+
+
+def accounts_graph(registry: Registry) -> nx.Graph:
+    """Bipartite enterprise ↔ account graph (nodes ``("enterprise", name)`` and
+    ``("account", hub, login)``), for inspection and export."""
+    graph: nx.Graph = nx.Graph()
+    for e in sorted(registry.enterprises, key=lambda e: e.name):
+        graph.add_node(("enterprise", e.name), type=e.type, city=e.city)
+        for hub, accounts in sorted(e.accounts.items()):
+            for account in accounts:
+                graph.add_edge(("enterprise", e.name), ("account", hub.value, account.lower()))
+    return graph

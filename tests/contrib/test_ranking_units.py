@@ -178,3 +178,11 @@ def test_hub_without_kernel_listing_gives_an_empty_part() -> None:
             raise HubNotFound("not found", hub="hf", url=f"{self.endpoint}/api/kernels")
 
     assert _hf_kernels(NoKernels(), "someone") == ([], [])  # type: ignore[arg-type]
+
+
+def test_accounts_graph_links_each_account_to_one_enterprise() -> None:
+    from contrib.graphs.accounts import accounts_graph
+
+    graph = accounts_graph(_registry())
+    assert set(graph.neighbors(("account", "hf", "a-org"))) == {("enterprise", "甲")}
+    assert graph.number_of_nodes() == 4
