@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", default=None, choices=["scene", "capability", "auto"])
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--fast", action="store_true")
+    parser.add_argument("--progress", action="store_true")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -96,10 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    overrides = {}
+    overrides: dict[str, Any] = {"SCENEHUB_PROGRESS": args.progress}
     for item in args.set:
         key, _, value = item.partition("=")
-        overrides[key] = json.loads(value) if value[:1] in "0123456789[{tf-" else value
+        try:
+            overrides[key] = json.loads(value)  # numbers, true/false, lists
+        except ValueError:
+            overrides[key] = value
     report = crawl(source, settings.resolved_database_url, args.fast, overrides)
     print(json.dumps(report, ensure_ascii=False, default=str))
     return 0 if report.get("status") in {"finished", "interrupted"} else 1

@@ -56,6 +56,9 @@ ITEM_PIPELINES = {
 }
 
 SCENEHUB_STORE_BATCH = 200  # records per upsert transaction
+SCENEHUB_PROGRESS = False  # a progress line on stderr (scenehub crawl on a terminal)
+
+EXTENSIONS = {"crawlers.extensions.progress.ProgressExtension": 500}
 
 #: politeness off, for loopback only (tests, benchmark, demo against the sample portal)
 LOOPBACK_OVERRIDES: dict[str, object] = {

@@ -77,6 +77,8 @@ def register(app: typer.Typer) -> None:
             args += ["--base-url", base_url]
         if fast:
             args.append("--fast")
+        if sys.stderr.isatty():
+            args.append("--progress")
         for item in setting or []:
             args += ["--set", item]
         report = _run_crawl(args)

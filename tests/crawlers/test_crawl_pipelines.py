@@ -152,3 +152,22 @@ def test_duplicates_dropped_but_other_sources_kept(stats: Any) -> None:
 def test_page_markers_pass_through(stats: Any) -> None:
     marker = PageDone(url="u", role="detail")
     assert MapColumnsPipeline(stats).process_item(marker, None) is marker  # type: ignore[arg-type]
+
+
+def test_progress_line_and_switch(stats: Any) -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.settings import Settings
+
+    from crawlers.extensions.progress import ProgressExtension
+
+    with pytest.raises(NotConfigured):
+        ProgressExtension.from_crawler(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+    stats.inc_value("downloader/response_count", 12)
+    stats.inc_value("scenehub/items/valid", 30)
+    stats.inc_value("scenehub/items/new", 20)
+    stats.inc_value("scenehub/incremental/skipped/detail", 4)
+    stats.inc_value("scenehub/failures/http_500", 2)
+    line = ProgressExtension(SimpleNamespace(stats=stats), 1.0).line()  # type: ignore[arg-type]
+    assert line == (
+        "pages 12 · items 30 (stored new 20, updated 0) · unchanged pages skipped 4 · failures 2"
+    )

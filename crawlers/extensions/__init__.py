@@ -1,0 +1,1 @@
+"""Scrapy extensions: progress lines for a crawl started from a terminal."""
