@@ -13,7 +13,7 @@ _SHOWN_URLS = 10
 
 
 def build_report(
-    crawler: Crawler, source: Source, run_id: int, interrupted_before: int, elapsed: float
+    crawler: Crawler, source: Source, run_id: int, resumed: bool, elapsed: float
 ) -> dict[str, Any]:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     spider = crawler.spider
@@ -42,7 +42,7 @@ def build_report(
         "start_urls": list(source.start_urls),
         "status": "finished" if finish == "finished" else "interrupted",
         "finish_reason": finish,
-        "resumed": interrupted_before > 0,
+        "resumed": resumed,
         "elapsed_s": round(elapsed, 3),
         "pages_fetched": int(stats.get("downloader/response_count", 0)),
         "list_pages": int(getattr(spider, "list_pages", 0)),

@@ -52,7 +52,7 @@ def crawl(
     """Crawl one source to the end (or to a shutdown signal) and return its stored report."""
     store = RecordStore.from_url(normalize_database_url(database_url))
     state = CrawlState(store.engine)
-    run_id, interrupted = state.start_run(source.name, source.kind, list(source.start_urls))
+    run_id, resumed = state.start_run(source.name, source.kind, list(source.start_urls))
     page_states = state.pages(source.name)
     started = time.perf_counter()
     process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides))
@@ -61,7 +61,7 @@ def crawl(
     status = "failed"
     try:
         process.start()
-        report = build_report(crawler, source, run_id, interrupted, time.perf_counter() - started)
+        report = build_report(crawler, source, run_id, resumed, time.perf_counter() - started)
         status = report["status"]
     finally:
         if status == "failed":

@@ -38,14 +38,24 @@ class CrawlState:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def start_run(self, source: str, kind: str, start_urls: list[str]) -> tuple[int, int]:
-        """Open a run; returns (run id, number of earlier runs of this source left unfinished)."""
+    def start_run(self, source: str, kind: str, start_urls: list[str]) -> tuple[int, bool]:
+        """Open a run; returns (run id, whether it resumes an unfinished crawl).
+
+        A run still marked ``running`` was killed (no process marks it otherwise): it becomes
+        ``interrupted``. The new run resumes when the source's latest run was interrupted.
+        """
         with Session(self.engine) as session, session.begin():
-            interrupted = session.execute(  # type: ignore[attr-defined]
+            session.execute(
                 update(CrawlRunRow)
                 .where(CrawlRunRow.source == source, CrawlRunRow.status == "running")
                 .values(status="interrupted")
-            ).rowcount
+            )
+            latest = session.scalar(
+                select(CrawlRunRow.status)
+                .where(CrawlRunRow.source == source)
+                .order_by(CrawlRunRow.id.desc())
+                .limit(1)
+            )
             row = CrawlRunRow(
                 source=source,
                 status="running",
@@ -61,7 +71,7 @@ class CrawlState:
             )
             session.add(row)
             session.flush()
-            return row.id, int(interrupted or 0)
+            return row.id, latest == "interrupted"
 
     def finish_run(self, run_id: int, report: dict[str, Any], status: str) -> None:
         with Session(self.engine) as session, session.begin():

@@ -26,14 +26,22 @@ def _run_crawl(args: list[str]) -> dict[str, Any]:
     env = dict(os.environ)
     env.setdefault("SCENEHUB_HOME", str(get_settings().home))
     command = [sys.executable, "-m", "crawlers.run", *args]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     try:
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, env=env, check=False)
+        out, _ = child.communicate()
     except KeyboardInterrupt:
-        typer.echo("interrupted: run the same command again to resume.", err=True)
-        raise typer.Exit(130) from None
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode == 2 or not lines:
-        raise typer.Exit(done.returncode or 1)
+        # the child got the same SIGINT: Scrapy finishes the pages in flight and stores them
+        typer.echo("\nstopping after the pages in flight (Ctrl-C again to force)…", err=True)
+        try:
+            out, _ = child.communicate()
+        except KeyboardInterrupt:
+            child.kill()
+            child.wait()
+            typer.echo("killed: run the same command again to resume.", err=True)
+            raise typer.Exit(130) from None
+    lines = [line for line in out.splitlines() if line.startswith("{")]
+    if child.returncode == 2 or not lines:
+        raise typer.Exit(child.returncode or 1)
     report: dict[str, Any] = json.loads(lines[-1])
     return report
 

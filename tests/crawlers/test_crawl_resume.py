@@ -74,3 +74,33 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
     runs = CrawlState(store.engine).runs("sample-portal")
     assert [run.status for run in reversed(runs)] == ["interrupted", "finished"]
     store.engine.dispose()
+
+
+def test_interrupted_crawl_stores_what_it_has_and_says_so(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C): Scrapy stops gracefully; the report says interrupted; a rerun resumes."""
+    import json
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    env = crawl_env(tmp_path / "home", url)
+    store = RecordStore.from_url(url)
+    with serve_in_thread(scale=SCALE) as portal:
+        args = ("--source", "sample-portal", "--base-url", portal.url, "--fast")
+        slow = ("--set", "DOWNLOAD_DELAY=0.03", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+        child = subprocess.Popen(
+            crawl_command(*args, *slow),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        time.sleep(3)
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=60)
+        report = json.loads(out.strip().splitlines()[-1])
+        assert report["status"] == "interrupted" and report["finish_reason"] == "shutdown"
+        assert 0 < report["items_new"] == store.count()  # everything scraped was stored
+        resumed = run_crawl(env, *args)
+    assert resumed["status"] == "finished" and resumed["resumed"]
+    assert resumed["items_new"] + report["items_new"] == len({r.id for r in store.iter_records()})
+    store.engine.dispose()
