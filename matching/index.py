@@ -94,7 +94,8 @@ class CorpusIndex:
 
     def row_fields(self, row: int) -> dict[str, str]:
         facets = self.rows[row]
-        return facets.get("fields", {})  # type: ignore[no-any-return]
+        fields: dict[str, str] = facets.get("fields", {})
+        return fields
 
     # -- syncing ------------------------------------------------------------------
 

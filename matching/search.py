@@ -118,7 +118,7 @@ def rank(
     results = run_legs(corpus, query, mask, legs=legs, depth=max(depth, top_k))
     ranked = {leg: result.ranked for leg, result in results.items()}
     if len(ranked) == 1:
-        ((leg, only),) = ranked.items()
+        ((_, only),) = ranked.items()
         fused = [(row, score) for row, score in only]
     else:
         pool = {row for rows in ranked.values() for row, _ in rows}

@@ -120,7 +120,7 @@ class Subscriptions:
             raise MatchingError(f"a subscription named {name!r} already exists") from exc
         return Subscription.from_row(row)
 
-    def list(self) -> list[Subscription]:
+    def all(self) -> list[Subscription]:
         with self.store.session() as session:
             rows = session.scalars(select(SubscriptionRow).order_by(SubscriptionRow.id)).all()
             return [Subscription.from_row(row) for row in rows]
@@ -136,7 +136,7 @@ class Subscriptions:
         """Run every subscription; with ``mark`` the next run starts from ``now``."""
         now = now or datetime.now(UTC)
         out: list[Alert] = []
-        for sub in self.list():
+        for sub in self.all():
             since = sub.last_run_at or sub.created_at
             new_ids = {r.id for r in self.store.iter_records(kind=sub.against, since=since)}
             matches: list[Match] = []

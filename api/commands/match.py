@@ -134,9 +134,8 @@ def _print_matches(matches: list[Match], as_json: bool) -> None:
             f"{leg} #{hit['rank']} {hit['score']:.3f}" if hit else f"{leg} -"
             for leg, hit in ex.get("legs", {}).items()
         )
-        typer.echo(
-            f"{m.rank:>2}. {m.score:.3f}  {m.id}  {ex['record']['title']} — {ex['record']['org'] or ''}"
-        )
+        record = ex["record"]
+        typer.echo(f"{m.rank:>2}. {m.score:.3f}  {m.id}  {record['title']} — {record['org'] or ''}")
         typer.echo(f"      [{legs}]")
         terms = "; ".join(
             f"{field}: {'、'.join(words[:6])}" for field, words in ex["matched_terms"].items()
@@ -146,9 +145,8 @@ def _print_matches(matches: list[Match], as_json: bool) -> None:
         if ex["facets"]:
             typer.echo(f"      agrees on {json.dumps(ex['facets'], ensure_ascii=False)}")
         if ex["more_from_firm"] or ex["collapsed"]:
-            typer.echo(
-                f"      +{ex['more_from_firm']} more from this firm; collapsed {', '.join(ex['collapsed'])}"
-            )
+            folded = ", ".join(ex["collapsed"])
+            typer.echo(f"      +{ex['more_from_firm']} more from this firm; collapsed {folded}")
 
 
 def register(app: typer.Typer) -> None:
@@ -256,6 +254,9 @@ def register(app: typer.Typer) -> None:
                 "--use-store", help="Ingest into the configured store, not a scratch one."
             ),
         ] = False,
+        sweep: Annotated[
+            bool, typer.Option("--sweep", help="Also score fusion settings on dev/test halves.")
+        ] = False,
     ) -> None:
         """nDCG@10, Recall@10, Recall@50 and MRR for BM25, each embedder, and fused."""
         from matching.evaluation.gold import GoldSet, run_gold, score_rankers, subset, table
@@ -280,15 +281,28 @@ def register(app: typer.Typer) -> None:
                     runs[spec] = run_gold(matcher, data)
                 fusion = matcher.fusion
             qrels = subset(data.qrels, split)
-            typer.echo(
-                f"gold set {gold}: {len(qrels)} scenes ({split}), {len(data.capabilities)} capabilities"
-            )
+            counts = f"{len(qrels)} scenes ({split}), {len(data.capabilities)} capabilities"
+            typer.echo(f"gold set {gold}: {counts}")
             typer.echo(f"fusion: {fusion.describe()}")
             typer.echo(table(score_rankers(runs, qrels, fusion)))
+            if sweep:
+                _print_sweep(runs[specs[0]], data.qrels, specs[0])
             if not use_store:
                 store.engine.dispose()
 
     _register_subscriptions(app)
+
+
+def _print_sweep(runs: Any, qrels: dict[str, dict[str, int]], spec: str) -> None:
+    from matching.evaluation.sweep import TOLERANCE, sweep
+
+    rows, chosen = sweep(runs, qrels)
+    typer.echo(f"\nfusion sweep (bm25 + {spec}), nDCG@10, sorted by dev:")
+    typer.echo(f"{'dev':>7} {'test':>7}  setting")
+    for row in rows:
+        mark = "  <- chosen" if row is chosen else ""
+        typer.echo(f"{row.dev:7.4f} {row.test:7.4f}  {row.config.describe()}{mark}")
+    typer.echo(f"rule: best dev within {TOLERANCE} counts as tied; fewest knobs wins")
 
 
 def _exists(store: RecordStore, record_id: str) -> bool:
@@ -335,15 +349,14 @@ def _register_subscriptions(app: typer.Typer) -> None:
     @group.command("list")
     def list_subscriptions(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """List subscriptions and when each last ran."""
-        subs = Subscriptions(make_matcher(None)).list()
+        subs = Subscriptions(make_matcher(None)).all()
         if as_json:
             typer.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=1))
             return
         for s in subs:
             ran = s.last_run_at.isoformat(timespec="seconds") if s.last_run_at else "never"
-            typer.echo(
-                f"{s.name}: {s.query!r} against {s.against.value}, threshold {s.threshold}, last run {ran}"
-            )
+            where = f"against {s.against.value}, threshold {s.threshold}"
+            typer.echo(f"{s.name}: {s.query!r} {where}, last run {ran}")
 
     @group.command("remove")
     def remove(name: str) -> None:
@@ -382,8 +395,8 @@ def _register_subscriptions(app: typer.Typer) -> None:
         if not batches:
             typer.echo("no subscriptions.")
         for a in batches:
-            typer.echo(
-                f"{a.subscription.name}: {len(a.matches)} alert(s) among {a.new_records} new since {a.since.isoformat(timespec='seconds')}"
-            )
+            since = a.since.isoformat(timespec="seconds")
+            found = f"{len(a.matches)} alert(s) among {a.new_records} new since {since}"
+            typer.echo(f"{a.subscription.name}: {found}")
             for m in a.matches:
                 typer.echo(f"  {m.score:.3f}  {m.id}  {m.explanation['record']['title']}")

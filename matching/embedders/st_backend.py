@@ -55,9 +55,9 @@ class SentenceTransformerEmbedder:
         self.name = (
             f"sentence-transformers:{Path(location).name if Path(location).exists() else model}"
         )
-        dimension = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )  # renamed in sentence-transformers 5.x
+        # renamed in sentence-transformers 5.x; the old name warns
+        dimension: Any = getattr(self._model, "get_embedding_dimension", None)
+        dimension = dimension or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension())
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix

@@ -96,7 +96,9 @@ class LexicalIndex:
             return np.zeros(len(self.docs), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(ids), dtype=np.float32)
 
-    def matched_terms(self, terms: Sequence[str], fields: Mapping[str, str]) -> dict[str, list[str]]:
+    def matched_terms(
+        self, terms: Sequence[str], fields: Mapping[str, str]
+    ) -> dict[str, list[str]]:
         """For an explanation: which query terms occur in which field of a document.
 
         A containment test on the folded field text rather than re-tokenising it: the

@@ -19,6 +19,9 @@ import numpy.typing as npt
 
 Keys = npt.NDArray[np.int64]
 
+#: faiss' generated stubs miss the keyword constructors and DirectMap; go through Any
+_faiss: Any = faiss
+
 DEFAULT_APPROXIMATE_ABOVE = 200_000
 
 
@@ -78,12 +81,12 @@ class VectorIndex:
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
             params = (
-                faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)
+                _faiss.SearchParametersIVF(sel=selector, nprobe=self.nprobe)
                 if self.approximate
-                else faiss.SearchParameters(sel=selector)
+                else _faiss.SearchParameters(sel=selector)
             )
         elif self.approximate:
-            params = faiss.SearchParametersIVF(nprobe=self.nprobe)
+            params = _faiss.SearchParametersIVF(nprobe=self.nprobe)
         scores, keys = self._index.search(query, k, params=params)
         found = keys[0] >= 0
         return keys[0][found].astype(np.int64), scores[0][found].astype(np.float32)
@@ -100,7 +103,7 @@ class VectorIndex:
         ivf.train(sample)
         ivf.add_with_ids(vectors, keys)
         ivf.nprobe = self.nprobe
-        ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # reconstruct() by key
+        ivf.set_direct_map_type(_faiss.DirectMap.Hashtable)  # reconstruct() by key
         self._index = ivf
         self._quantizer = quantizer  # keep the quantizer alive next to the index
 
@@ -119,8 +122,8 @@ class VectorIndex:
         index = cls(int(raw.d), approximate_above=approximate_above, nprobe=nprobe)
         if isinstance(raw, faiss.IndexIVF):
             raw.nprobe = nprobe
-            if raw.direct_map.type != faiss.DirectMap.Hashtable:
-                raw.set_direct_map_type(faiss.DirectMap.Hashtable)
+            if raw.direct_map.type != _faiss.DirectMap.Hashtable:
+                raw.set_direct_map_type(_faiss.DirectMap.Hashtable)
             index._index = raw
         elif isinstance(raw, faiss.IndexIDMap2):
             index._index = raw

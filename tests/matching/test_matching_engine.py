@@ -23,7 +23,11 @@ def test_build_then_sync_only_touches_changes(small_store, tmp_path, bigram_embe
     assert bigram_embedder.calls == 8
 
     # change one capability, remove none, add one
-    changed = small_store.get("C3").to_record().model_copy(update={"description": "无人机巡检电力线路，识别鸟巢"})
+    changed = (
+        small_store.get("C3")
+        .to_record()
+        .model_copy(update={"description": "无人机巡检电力线路，识别鸟巢"})
+    )
     added = Record(id="C7", kind=RecordKind.CAPABILITY, title="仓储AGV调度", org="己物流")
     small_store.upsert_many([changed, added])
     m2 = matcher_for(small_store, tmp_path, bigram_embedder)
@@ -93,7 +97,9 @@ def test_other_embedder_gets_its_own_index(small_store, tmp_path, bigram_embedde
 def test_filters_apply_before_ranking(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
     m = matcher_for(small_store, tmp_path, bigram_embedder)
     # the best matches for this query are 医疗 rows; asking for 制造 must still fill the list
-    hits = m.match_text("肺结节CT", RecordKind.CAPABILITY, top_k=5, filters=Filters(domains=["制造"]))
+    hits = m.match_text(
+        "肺结节CT", RecordKind.CAPABILITY, top_k=5, filters=Filters(domains=["制造"])
+    )
     assert [h.id for h in hits] == ["C5"]
     hits = m.match_text("巡检", RecordKind.CAPABILITY, top_k=5, filters=Filters(batches=["第二批"]))
     assert {h.id for h in hits} == {"C3", "C5"}

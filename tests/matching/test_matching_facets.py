@@ -7,12 +7,33 @@ from matching.errors import FilterError
 from matching.facets import FacetTable, Filters
 
 ROWS = [
-    {"domains": ["医疗"], "district": "西湖区", "region": "杭州", "deadline": "2026-01-31",
-     "budget_cny": 1_000_000, "batch": "第一批", "sources": ["清单A", "https://a.example/1"]},
-    {"domains": ["医疗", "大模型"], "district": "上城区", "region": "杭州", "deadline": None,
-     "budget_cny": None, "batch": "第二批", "sources": ["清单B"]},
-    {"domains": ["制造"], "district": None, "region": "宁波", "deadline": "2025-01-01",
-     "budget_cny": 5_000_000, "batch": "第二批", "sources": ["https://b.example/x"]},
+    {
+        "domains": ["医疗"],
+        "district": "西湖区",
+        "region": "杭州",
+        "deadline": "2026-01-31",
+        "budget_cny": 1_000_000,
+        "batch": "第一批",
+        "sources": ["清单A", "https://a.example/1"],
+    },
+    {
+        "domains": ["医疗", "大模型"],
+        "district": "上城区",
+        "region": "杭州",
+        "deadline": None,
+        "budget_cny": None,
+        "batch": "第二批",
+        "sources": ["清单B"],
+    },
+    {
+        "domains": ["制造"],
+        "district": None,
+        "region": "宁波",
+        "deadline": "2025-01-01",
+        "budget_cny": 5_000_000,
+        "batch": "第二批",
+        "sources": ["https://b.example/x"],
+    },
 ]
 TABLE = FacetTable(ROWS)
 

@@ -1,8 +1,7 @@
+import numpy as np
 import pytest
 
 from matching.fusion import FusionConfig, fuse, top_rows
-
-import numpy as np
 
 
 def test_rrf_hand_values_and_normalisation() -> None:

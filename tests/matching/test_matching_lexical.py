@@ -12,11 +12,13 @@ def build(docs: list[dict[str, str]]) -> LexicalIndex:
 
 
 def test_title_match_outranks_description_match() -> None:
-    index = build([
-        {"title": "园区安防监控", "description": "顺带提供无人机巡检服务"},
-        {"title": "无人机巡检", "description": "园区安防监控"},
-        {"title": "智慧停车", "description": "车位诱导"},
-    ])
+    index = build(
+        [
+            {"title": "园区安防监控", "description": "顺带提供无人机巡检服务"},
+            {"title": "无人机巡检", "description": "园区安防监控"},
+            {"title": "智慧停车", "description": "车位诱导"},
+        ]
+    )
     scores = index.scores(index.query_terms("无人机巡检"))
     assert scores[1] > scores[0] > 0
     assert scores[2] == 0
@@ -46,7 +48,9 @@ def test_save_load_gives_same_scores(tmp_path: Path) -> None:
 def test_rebuild_after_change_equals_fresh_build() -> None:
     docs = [{"title": "医学影像辅助诊断"}, {"title": "工业视觉质检"}, {"title": "无人机巡检"}]
     index = build(docs)
-    index.set_documents([index.docs[0], index.docs[2], index.encode_document({"title": "影像质检"})])
+    index.set_documents(
+        [index.docs[0], index.docs[2], index.encode_document({"title": "影像质检"})]
+    )
     fresh = build([docs[0], docs[2], {"title": "影像质检"}])
     terms = fresh.query_terms("影像质检")
     assert np.allclose(index.scores(terms), fresh.scores(terms), atol=1e-5)
