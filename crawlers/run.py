@@ -27,7 +27,11 @@ from crawlers.state import CrawlState
 
 
 def scrapy_settings(
-    source: Source, database_url: str, fast: bool = False, overrides: dict[str, Any] | None = None
+    source: Source,
+    database_url: str,
+    fast: bool = False,
+    overrides: dict[str, Any] | None = None,
+    distributed: dict[str, Any] | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule(crawl_settings, priority="project")
@@ -39,6 +43,8 @@ def scrapy_settings(
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency)
     if fast:
         settings.setdict(crawl_settings.LOOPBACK_OVERRIDES, priority="cmdline")
+    if distributed:
+        settings.setdict(distributed, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
 
@@ -48,14 +54,20 @@ def crawl(
     database_url: str,
     fast: bool = False,
     overrides: dict[str, Any] | None = None,
+    distributed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Crawl one source to the end (or to a shutdown signal) and return its stored report."""
+    """Crawl one source to the end (or to a shutdown signal) and return its stored report.
+
+    ``distributed``: scrapy-redis settings from :func:`crawlers.distributed.redis_settings`.
+    """
     store = RecordStore.from_url(normalize_database_url(database_url))
     state = CrawlState(store.engine)
-    run_id, resumed = state.start_run(source.name, source.kind, list(source.start_urls))
+    run_id, resumed = state.start_run(
+        source.name, source.kind, list(source.start_urls), shared=bool(distributed)
+    )
     page_states = state.pages(source.name)
     started = time.perf_counter()
-    process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides))
+    process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides, distributed))
     crawler = process.create_crawler(SPIDERS[source.shape])
     process.crawl(crawler, source=source, run_id=run_id, page_states=page_states)
     status = "failed"
@@ -80,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", default=None)
     parser.add_argument("--fast", action="store_true")
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--distributed", action="store_true", help="share a scrapy-redis queue")
+    parser.add_argument("--join", action="store_true", help="join a distributed crawl")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
     settings = get_settings()
@@ -104,7 +118,12 @@ def main(argv: list[str] | None = None) -> int:
             overrides[key] = json.loads(value)  # numbers, true/false, lists
         except ValueError:
             overrides[key] = value
-    report = crawl(source, settings.resolved_database_url, args.fast, overrides)
+    distributed = None
+    if args.distributed or args.join:
+        from crawlers.distributed import redis_settings
+
+        distributed = redis_settings(source, settings.redis_url, join=args.join)
+    report = crawl(source, settings.resolved_database_url, args.fast, overrides, distributed)
     print(json.dumps(report, ensure_ascii=False, default=str))
     return 0 if report.get("status") in {"finished", "interrupted"} else 1
 

@@ -58,7 +58,12 @@ ITEM_PIPELINES = {
 SCENEHUB_STORE_BATCH = 200  # records per upsert transaction
 SCENEHUB_PROGRESS = False  # a progress line on stderr (scenehub crawl on a terminal)
 
-EXTENSIONS = {"crawlers.extensions.progress.ProgressExtension": 500}
+SCENEHUB_IDLE_CLOSE = 0.0  # distributed workers: seconds to wait on an empty shared queue
+
+EXTENSIONS = {
+    "crawlers.extensions.progress.ProgressExtension": 500,
+    "crawlers.extensions.idle_close.IdleCloseExtension": 510,
+}
 
 #: politeness off, for loopback only (tests, benchmark, demo against the sample portal)
 LOOPBACK_OVERRIDES: dict[str, object] = {

@@ -38,18 +38,22 @@ class CrawlState:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def start_run(self, source: str, kind: str, start_urls: list[str]) -> tuple[int, bool]:
+    def start_run(
+        self, source: str, kind: str, start_urls: list[str], shared: bool = False
+    ) -> tuple[int, bool]:
         """Open a run; returns (run id, whether it resumes an unfinished crawl).
 
         A run still marked ``running`` was killed (no process marks it otherwise): it becomes
         ``interrupted``. The new run resumes when the source's latest run was interrupted.
+        ``shared``: a distributed worker, whose peers' runs are legitimately running.
         """
         with Session(self.engine) as session, session.begin():
-            session.execute(
-                update(CrawlRunRow)
-                .where(CrawlRunRow.source == source, CrawlRunRow.status == "running")
-                .values(status="interrupted")
-            )
+            if not shared:
+                session.execute(
+                    update(CrawlRunRow)
+                    .where(CrawlRunRow.source == source, CrawlRunRow.status == "running")
+                    .values(status="interrupted")
+                )
             latest = session.scalar(
                 select(CrawlRunRow.status)
                 .where(CrawlRunRow.source == source)

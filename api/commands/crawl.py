@@ -70,10 +70,23 @@ def register(app: typer.Typer) -> None:
         setting: Annotated[
             list[str] | None, typer.Option("--set", help="Scrapy setting KEY=VALUE (repeatable).")
         ] = None,
+        distributed: Annotated[
+            bool,
+            typer.Option(
+                "--distributed",
+                help="Start a crawl whose queue is shared in Redis (SCENEHUB_REDIS_URL).",
+            ),
+        ] = False,
+        join: Annotated[
+            bool, typer.Option("--join", help="Join the source's running distributed crawl.")
+        ] = False,
     ) -> None:
         """Crawl URL (or --source NAME) into the store and print the crawl report."""
         if (url is None) == (source is None):
             typer.echo("error: give either a URL or --source NAME (not both).", err=True)
+            raise typer.Exit(2)
+        if join and source is None:
+            typer.echo("error: --join needs --source NAME (the crawl to join).", err=True)
             raise typer.Exit(2)
         if kind not in {"scene", "capability", "auto"}:
             typer.echo(f"error: --kind must be scene, capability or auto, not {kind!r}", err=True)
@@ -85,6 +98,10 @@ def register(app: typer.Typer) -> None:
             args += ["--base-url", base_url]
         if fast:
             args.append("--fast")
+        if distributed:
+            args.append("--distributed")
+        if join:
+            args.append("--join")
         if sys.stderr.isatty():
             args.append("--progress")
         for item in setting or []:

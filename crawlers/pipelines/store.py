@@ -12,6 +12,7 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from sqlalchemy.exc import IntegrityError
 
 from core.records import Record
 from core.settings import normalize_database_url
@@ -51,7 +52,13 @@ class StorePipeline:
 
     def flush(self, spider: Spider) -> None:
         if self.records:
-            report = self.store.upsert_many(self.records)
+            try:
+                report = self.store.upsert_many(self.records)
+            except IntegrityError:
+                # another writer (a distributed peer, an import) inserted one of these ids
+                # between our read and our insert; the batch rolled back whole: run it again
+                self.stats.inc_value("scenehub/store/retried_batch")
+                report = self.store.upsert_many(self.records)
             for name in ("new", "updated", "unchanged"):
                 ids = getattr(report, name)
                 self.ids[name].update(ids)

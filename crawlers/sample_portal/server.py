@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,7 +20,7 @@ LAST_MODIFIED = "Tue, 01 Jul 2025 08:00:00 GMT"
 DEFAULT_PORT = 8750
 
 
-def _handler(site: Site, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+def _handler(site: Site, lock: threading.Lock, hits: Counter[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "SamplePortal/1.0"
@@ -32,6 +33,7 @@ def _handler(site: Site, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
 
         def _respond(self, send_body: bool) -> None:
             with lock:  # rendering touches shared caches
+                hits[self.path] += 1
                 status, headers, body = site.get(self.path)
             etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
             if status == 200 and self.headers.get("If-None-Match") == etag:
@@ -65,6 +67,7 @@ class RunningPortal:
     server: ThreadingHTTPServer
     thread: threading.Thread
     site: Site
+    hits: Counter[str]  # requests per path, for tests
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -82,9 +85,11 @@ def make_server(
     host: str = "127.0.0.1", port: int = 0, scale: int = 1, revision: int = 0
 ) -> ThreadingHTTPServer:
     site = Site(scale, revision)
-    server = ThreadingHTTPServer((host, port), _handler(site, threading.Lock()))
+    hits: Counter[str] = Counter()
+    server = ThreadingHTTPServer((host, port), _handler(site, threading.Lock(), hits))
     server.daemon_threads = True
     server.site = site  # type: ignore[attr-defined]
+    server.hits = hits  # type: ignore[attr-defined]
     return server
 
 
@@ -96,4 +101,4 @@ def serve_in_thread(
     thread = threading.Thread(target=server.serve_forever, name="sample-portal", daemon=True)
     thread.start()
     url = f"http://{host}:{server.server_address[1]}"
-    return RunningPortal(url, server, thread, server.site)  # type: ignore[attr-defined]
+    return RunningPortal(url, server, thread, server.site, server.hits)  # type: ignore[attr-defined]

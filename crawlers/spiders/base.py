@@ -54,6 +54,8 @@ class PortalSpider(scrapy.Spider):
         page_states: dict[str, PageState] | None = None,
         **kwargs: Any,
     ) -> None:
+        # one name per source: scrapy-redis keys and log lines are per spider name
+        kwargs.setdefault("name", f"{self.name}:{source.name}")
         super().__init__(**kwargs)
         self.source = source
         self.run_id = run_id
@@ -71,6 +73,8 @@ class PortalSpider(scrapy.Spider):
     # -- requests ----------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.settings.getbool("SCENEHUB_JOIN"):
+            return  # a joining worker takes its requests from the shared queue
         for url in self.source.start_urls:
             yield self.list_request(url)
 
