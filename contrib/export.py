@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,8 +77,7 @@ def _rows(runs: list[RankingRun]) -> list[list[Any]]:
 
 
 def render(runs: list[RankingRun], fmt: ExportFormat) -> bytes:
-    """The export as bytes. JSON and CSV are byte-identical for the same runs; XLSX has the
-    same cells (its zip entries carry write times)."""
+    """The export as bytes; the same runs give the same bytes in every format."""
     if fmt == "json":
         payload = [run.as_dict() for run in runs]
         return (json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
@@ -111,7 +111,18 @@ def _xlsx(runs: list[RankingRun]) -> bytes:
     workbook.properties.creator = "scenehub"
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_times(buffer.getvalue())
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """Rewrite the XLSX zip with a fixed entry time, so equal cells give equal bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def write(runs: list[RankingRun], fmt: ExportFormat, path: Path) -> None:

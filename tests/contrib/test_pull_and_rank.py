@@ -191,6 +191,7 @@ def test_exports_carry_components_and_evidence(
         and rows[0]["evidence"].startswith("https://")
     )
     assert render(runs, "csv") == render(runs, "csv")
+    assert render(runs, "xlsx") == render(runs, "xlsx")
     path = tmp_path / "awards.xlsx"
     path.write_bytes(render(runs, "xlsx"))
     sheet = load_workbook(path).active
