@@ -42,11 +42,17 @@ class Clients:
     github: GitHubClient | None = None
 
     @classmethod
-    def for_endpoints(cls, endpoints: dict[Hub, str]) -> Clients:
+    def for_endpoints(
+        cls,
+        endpoints: dict[Hub, str],
+        *,
+        hf_token: str | None = None,
+        github_token: str | None = None,
+    ) -> Clients:
         return cls(
-            HfClient(endpoints[Hub.HF]),
+            HfClient(endpoints[Hub.HF], token=hf_token or False),
             ModelScopeClient(endpoints[Hub.MODELSCOPE]),
-            GitHubClient(endpoints[Hub.GITHUB]),
+            GitHubClient(endpoints[Hub.GITHUB], token=github_token),
         )
 
     def requests(self) -> int:

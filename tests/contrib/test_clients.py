@@ -95,9 +95,12 @@ def test_github_activity_counts_opendigger_events_in_window() -> None:
     }
 
     def handler(request: httpx.Request) -> httpx.Response:
+        assert request.headers["Authorization"] == "Bearer t0ken"
         return httpx.Response(200, json=bodies[request.url.path])
 
-    gh = GitHubClient("https://api.test", client=_client(httpx.MockTransport(handler)))
+    gh = GitHubClient(
+        "https://api.test", token="t0ken", client=_client(httpx.MockTransport(handler))
+    )
     acts = {
         a.developer: a
         for a in gh.repo_activity(
