@@ -80,3 +80,25 @@ def test_import_is_idempotent_and_conflicts_leave_store_untouched(
     assert _count(engine, ContribAccountRow) == 4
     stored = load_stored_registry(engine)
     assert stored.content_hash() == registry.content_hash()
+
+
+def test_an_account_can_move_between_enterprises_named_in_the_same_file(
+    engine: Engine, tmp_path: Path
+) -> None:
+    header = "name,uscc,city,district,type,hf,modelscope,github\n"
+    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    first.write_text(
+        header + "甲,,杭州,,enterprise,x-org;y-org,,\n乙,,杭州,,enterprise,z-org,,\n",
+        encoding="utf-8",
+    )
+    second.write_text(
+        header + "甲,,杭州,,enterprise,y-org,,\n乙,,杭州,,enterprise,z-org;x-org,,\n",
+        encoding="utf-8",
+    )
+    import_registry(engine, load_registry(first))
+    report = import_registry(engine, load_registry(second))
+    assert sorted(report.updated) == ["乙", "甲"]
+    stored = load_stored_registry(engine)
+    assert stored.owner_of()[(Hub.HF, "x-org")] == "乙"
+    assert stored.owner_of()[(Hub.HF, "y-org")] == "甲"
+    assert _count(engine, ContribAccountRow) == 3
