@@ -13,6 +13,7 @@ import re
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response, TextResponse
@@ -117,6 +118,9 @@ class PortalSpider(scrapy.Spider):
                 "fingerprint": fingerprint,
                 "announced": announced,
                 "handle_httpstatus_list": [304],
+                # attachments often sit on another host (a file server, a CDN); they are
+                # one hop from an in-scope page and lead nowhere, so they may leave the domain
+                "allow_offsite": role == "attachment",
             },
         )
 
@@ -306,8 +310,6 @@ class PortalSpider(scrapy.Spider):
         return datetime.now(UTC).year
 
     def _allowed(self, url: str) -> bool:
-        from urllib.parse import urlsplit
-
         host = urlsplit(url).hostname or ""
         return not self.allowed_domains or any(
             host == d or host.endswith("." + d) for d in self.allowed_domains

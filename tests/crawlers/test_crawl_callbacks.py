@@ -128,3 +128,13 @@ def test_unreadable_attachment_is_reported_not_raised(make_spider: Any) -> None:
     assert list(spider.parse_attachment(response)) == []
     assert spider.failures[0]["reason"] == "attachment_unreadable"
     assert spider.failures[0]["url"] == "http://h/list.xlsx"
+
+
+def test_attachments_may_sit_on_another_host(make_spider: Any) -> None:
+    spider = make_spider(allowed_domains=("jxj.hangzhou.gov.cn",))
+    request = spider.leaf_request(
+        "https://file.zj.gov.cn/a.xlsx", "attachment", "清单.xlsx", spider.parse_attachment
+    )
+    assert request is not None and request.meta["allow_offsite"] is True
+    detail = spider.leaf_request("https://other.cn/d.html", "detail", "x", spider.parse_detail)
+    assert detail is not None and detail.meta["allow_offsite"] is False

@@ -9,13 +9,14 @@ from fault_server import BAD, GOOD_DETAILS, GOOD_XLSX_ROWS, FaultServer
 from portal_helpers import crawl_env, run_crawl
 
 from core.records import derive_record_id
+from core.settings import normalize_database_url
 from core.store import RecordStore
 
 pytestmark = pytest.mark.slow
 
 
-def test_faults_are_reported_and_good_items_stored(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+def test_faults_are_reported_and_good_items_stored(tmp_path: Path, database_url: str) -> None:
+    url = normalize_database_url(database_url)
     env = crawl_env(tmp_path / "home", url)
     with FaultServer() as server:
         report = run_crawl(
@@ -57,10 +58,10 @@ def test_faults_are_reported_and_good_items_stored(tmp_path: Path) -> None:
     assert report["retries"] >= 3
 
 
-def test_robots_override_is_recorded(tmp_path: Path) -> None:
+def test_robots_override_is_recorded(tmp_path: Path, database_url: str) -> None:
     sources = tmp_path / "home" / "sources"
     sources.mkdir(parents=True)
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+    url = normalize_database_url(database_url)
     with FaultServer() as server:
         (sources / "faulty.toml").write_text(
             f'name = "faulty"\nstart_urls = ["{server.url}/list.html"]\nkind = "scene"\n'

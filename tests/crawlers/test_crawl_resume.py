@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from core.models import RecordSourceRow
 from core.records import derive_record_id
+from core.settings import normalize_database_url
 from core.store import RecordStore
 from crawlers.sample_portal import serve_in_thread
 from crawlers.sample_portal.data import PDF_REPEATS_HTML, portal_data
@@ -23,8 +24,8 @@ pytestmark = pytest.mark.slow
 SCALE = 5  # 300 detail pages, 12 extra attachments
 
 
-def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path, database_url: str) -> None:
+    url = normalize_database_url(database_url)
     env = crawl_env(tmp_path / "home", url)
     store = RecordStore.from_url(url)
     data = portal_data(SCALE)
@@ -76,11 +77,13 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path) -> None
     store.engine.dispose()
 
 
-def test_interrupted_crawl_stores_what_it_has_and_says_so(tmp_path: Path) -> None:
+def test_interrupted_crawl_stores_what_it_has_and_says_so(
+    tmp_path: Path, database_url: str
+) -> None:
     """SIGINT (Ctrl-C): Scrapy stops gracefully; the report says interrupted; a rerun resumes."""
     import json
 
-    url = f"sqlite:///{tmp_path / 'store.db'}"
+    url = normalize_database_url(database_url)
     env = crawl_env(tmp_path / "home", url)
     store = RecordStore.from_url(url)
     with serve_in_thread(scale=SCALE) as portal:
