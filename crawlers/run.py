@@ -16,14 +16,30 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 
 from core.settings import get_settings, normalize_database_url
 from core.store import RecordStore
 from crawlers import settings as crawl_settings
 from crawlers.report import build_report
 from crawlers.sources import Source, SourceError, get_source, source_for_url
-from crawlers.spiders import SPIDERS
+from crawlers.spiders import SPIDERS, PortalSpider
 from crawlers.state import CrawlState
+
+
+def spider_class(source: Source) -> type[PortalSpider]:
+    """The source's own site spider if it names one, else the base spider of its shape."""
+    if not source.spider:
+        return SPIDERS[source.shape]
+    try:
+        cls = load_object(source.spider)
+    except (ImportError, AttributeError, ValueError, NameError) as exc:
+        raise SourceError(
+            f"{source.path}: spider {source.spider!r} cannot be loaded: {exc}"
+        ) from exc
+    if not (isinstance(cls, type) and issubclass(cls, PortalSpider)):
+        raise SourceError(f"{source.path}: spider {source.spider!r} is not a PortalSpider")
+    return cls
 
 
 def scrapy_settings(
@@ -68,7 +84,7 @@ def crawl(
     page_states = state.pages(source.name)
     started = time.perf_counter()
     process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides, distributed))
-    crawler = process.create_crawler(SPIDERS[source.shape])
+    crawler = process.create_crawler(spider_class(source))
     process.crawl(crawler, source=source, run_id=run_id, page_states=page_states)
     status = "failed"
     try:
@@ -108,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             source = source_for_url(args.url, args.kind or "auto")
         if args.base_url:
             source = source.with_base_url(args.base_url)
+        spider_class(source)  # fail here, with the file's name, not inside Scrapy
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -31,6 +31,7 @@ class Source:
     description: str = ""
     item_selector: str | None = None  # CSS for detail links when the heuristic is not enough
     json_items: str | None = None  # json_api shape: dotted path to the item list
+    spider: str | None = None  # dotted path of a thin site spider (a PortalSpider subclass)
     encoding: str | None = None  # force a page encoding (a server that lies about it)
     follow_pagination: bool = True
     max_pages: int = 500

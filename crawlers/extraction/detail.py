@@ -72,8 +72,14 @@ def label_values(text: str) -> dict[str, str]:
 
 
 def key_value_tables(selector: Selector) -> dict[str, str]:
-    """Tables laid out as label | value (| label | value) pairs."""
+    """Tables laid out as label | value (| label | value) pairs, and ``<dl>`` lists."""
     found: dict[str, str] = {}
+    for term in selector.css("dl > dt"):
+        label = cell_text(" ".join(term.xpath(".//text()").getall())).rstrip(":：")
+        value_node = term.xpath("following-sibling::dd[1]")
+        value = cell_text(" ".join(value_node.xpath(".//text()").getall())) if value_node else ""
+        if value and map_header(label).field and label not in found:
+            found[label] = value
     for row in selector.css("table tr"):
         cells = [cell_text(" ".join(c.xpath(".//text()").getall())) for c in row.css("td, th")]
         if len(cells) not in (2, 4):

@@ -138,3 +138,18 @@ def test_attachments_may_sit_on_another_host(make_spider: Any) -> None:
     assert request is not None and request.meta["allow_offsite"] is True
     detail = spider.leaf_request("https://other.cn/d.html", "detail", "x", spider.parse_detail)
     assert detail is not None and detail.meta["allow_offsite"] is False
+
+
+def test_definition_list_detail(make_spider: Any) -> None:
+    html = (
+        "<html><body><h1>拱墅区运河沿线无人机巡河场景</h1><dl><dt>需求单位：</dt><dd>拱墅区林水局</dd>"
+        "<dt>应用领域</dt><dd>低空经济</dd><dt>截止日期</dt><dd>2025-10-31</dd></dl></body></html>"
+    )
+    response = HtmlResponse(
+        "http://h/dl.html",
+        body=html.encode("utf-8"),
+        encoding="utf-8",
+        request=Request("http://h/dl.html"),
+    )
+    items = [o for o in make_spider().parse_detail(response) if isinstance(o, RowItem)]
+    assert items[0].row["需求单位"] == "拱墅区林水局" and items[0].row["截止日期"] == "2025-10-31"

@@ -61,3 +61,32 @@ def test_url_source_validation() -> None:
         source_for_url("jxj.hangzhou.gov.cn/x.html", "scene")
     with pytest.raises(SourceError):
         source_for_url("https://a/", "both")
+
+
+def test_a_source_may_name_a_thin_site_spider(tmp_path: Path) -> None:
+    from crawlers.run import spider_class
+    from crawlers.spiders.sites.trs_gov import ITEM_LINKS, TrsGovSpider
+
+    (tmp_path / "trs.toml").write_text(
+        'name = "trs"\nstart_urls = ["https://a.gov.cn/col/index.html"]\n'
+        'spider = "crawlers.spiders.sites.trs_gov.TrsGovSpider"\n',
+        encoding="utf-8",
+    )
+    source = get_source("trs", tmp_path)
+    assert spider_class(source) is TrsGovSpider
+    assert TrsGovSpider(source=source).source.item_selector == ITEM_LINKS
+
+
+@pytest.mark.parametrize(
+    ("spider", "message"),
+    [("crawlers.spiders.nope.Nope", "cannot be loaded"), ("crawlers.sources.Source", "is not a")],
+)
+def test_a_bad_site_spider_is_a_clear_error(tmp_path: Path, spider: str, message: str) -> None:
+    from crawlers.run import spider_class
+
+    (tmp_path / "bad.toml").write_text(
+        f'name = "bad"\nstart_urls = ["https://a.gov.cn/"]\nspider = "{spider}"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match=message):
+        spider_class(get_source("bad", tmp_path))
