@@ -36,6 +36,14 @@ _DATE_TEXT = re.compile(r"(20\d{2})\s*[年.\-/]")
 _FIELDS_OF_AN_ITEM = 2  # a detail page is an item when it prints at least this many fields
 
 
+_ENTRY_DATE = re.compile(r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|\d{1,2}-\d{1,2}")
+
+
+def entry_dates(context: str) -> str:
+    """The dates of a list entry: its fingerprint ignores view counters and the like."""
+    return " ".join(_ENTRY_DATE.findall(context))
+
+
 def _sha(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
@@ -131,16 +139,15 @@ class PortalSpider(scrapy.Spider):
             yield from self.parse_attachment(response)
             return
         self.list_pages += 1
-        found = False
+        has_rows = has_links = False
         try:
             selector = response.selector
             if self.read_tables:
                 items = list(self.table_items(response, html_tables(response.text, response.url)))
-                found = found or bool(items)
+                has_rows = bool(items)
                 yield from items
             if self.follow_attachments:
                 for link in attachment_links(selector, response.url):
-                    found = True
                     request = self.leaf_request(
                         link.url, "attachment", link.text, self.parse_attachment
                     )
@@ -152,11 +159,11 @@ class PortalSpider(scrapy.Spider):
                 for item_link in item_links(selector, response.url, self.source.item_selector):
                     if not self._allowed(item_link.url):
                         continue
-                    found = True
+                    has_links = True
                     request = self.leaf_request(
                         item_link.url,
                         "detail",
-                        f"{item_link.text}|{item_link.context}",
+                        f"{item_link.text}|{entry_dates(item_link.context)}",
                         self.parse_detail,
                     )
                     if request is not None:
@@ -169,9 +176,11 @@ class PortalSpider(scrapy.Spider):
                         if url not in self.pages_seen and self._allowed(url):
                             self.pages_seen.add(url)
                             yield self.list_request(url)
-            if not found:
-                # a start URL that is itself a detail page
-                yield from self.detail_items(response, response.meta.get("link_text"))
+            if not has_rows and not has_links:
+                # a start URL that is itself a detail page (its attachments are queued above)
+                item = self.detail_item(response, response.meta.get("link_text"))
+                if item is not None:
+                    yield item
         except Exception as exc:  # a malformed page must not stop the crawl
             self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
 
@@ -237,28 +246,36 @@ class PortalSpider(scrapy.Spider):
                     continued_org=row.continued_org,
                 )
 
+    def detail_item(self, response: TextResponse, link_text: str | None) -> RowItem | None:
+        """The page's own item, when it prints enough labelled fields to be one (a notice
+        that only links an attachment is not)."""
+        row = detail_row(response.selector)
+        fields = {map_header(label).field for label in row} - {
+            None,
+            "title",
+            "published_at",
+            "description",
+        }
+        if len(fields) < _FIELDS_OF_AN_ITEM or not ("标题" in row or link_text):
+            return None
+        row.setdefault("标题", link_text)
+        return RowItem(
+            row=row,
+            source_url=response.url,
+            kind=self.kind,
+            location=response.url,
+            page_year=self.page_year(response),
+        )
+
     def detail_items(self, response: TextResponse, link_text: str | None) -> Iterator[Any]:
-        tables = html_tables(response.text, response.url)
-        rows = list(self.table_items(response, tables))
+        """A detail page's table rows, or else its own item; then its attachments."""
+        rows = list(self.table_items(response, html_tables(response.text, response.url)))
         if rows:
             yield from rows
         else:
-            row = detail_row(response.selector)
-            fields = {map_header(label).field for label in row} - {
-                None,
-                "title",
-                "published_at",
-                "description",
-            }
-            if len(fields) >= _FIELDS_OF_AN_ITEM and ("标题" in row or link_text):
-                row.setdefault("标题", link_text)
-                yield RowItem(
-                    row=row,
-                    source_url=response.url,
-                    kind=self.kind,
-                    location=response.url,
-                    page_year=self.page_year(response),
-                )
+            item = self.detail_item(response, link_text)
+            if item is not None:
+                yield item
         if self.follow_attachments:
             for link in attachment_links(response.selector, response.url):
                 request = self.leaf_request(

@@ -153,3 +153,20 @@ def test_definition_list_detail(make_spider: Any) -> None:
     )
     items = [o for o in make_spider().parse_detail(response) if isinstance(o, RowItem)]
     assert items[0].row["需求单位"] == "拱墅区林水局" and items[0].row["截止日期"] == "2025-10-31"
+
+
+def test_a_detail_page_given_as_start_url_yields_its_item_and_attachments(
+    make_spider: Any,
+) -> None:
+    spider = make_spider()
+    output = list(spider.parse_list(_response(DETAIL_URL, "gbk_detail.html")))
+    items = [o for o in output if isinstance(o, RowItem)]
+    assert len(items) == 1 and items[0].row["发布单位"] == "杭州市第一人民医院"
+    assert len([o for o in output if isinstance(o, Request)]) == 5
+
+
+def test_entry_fingerprint_ignores_view_counters() -> None:
+    from crawlers.spiders.base import entry_dates
+
+    assert entry_dates("2025-06-28 浏览次数：312") == entry_dates("2025-06-28 浏览次数：313")
+    assert entry_dates("发布：2025年6月28日") != entry_dates("发布：2025年7月1日")
