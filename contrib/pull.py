@@ -56,11 +56,9 @@ class Clients:
         )
 
     def requests(self) -> int:
-        hf = 0  # huggingface_hub does not count; parts report items instead
-        return (
-            hf
-            + (self.modelscope.requests if self.modelscope else 0)
-            + (self.github.requests if self.github else 0)
+        """Requests made by the httpx clients (huggingface_hub keeps no count of its own)."""
+        return (self.modelscope.requests if self.modelscope else 0) + (
+            self.github.requests if self.github else 0
         )
 
 

@@ -6,7 +6,7 @@ Missing is kept distinct from zero all the way to the award table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -72,7 +72,6 @@ class Activity:
     merged_pull: int = 0
     commits: int = 0
     is_bot: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def lineage_from_tags(tags: list[str] | tuple[str, ...] | None) -> tuple[BaseRef, ...]:

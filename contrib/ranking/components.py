@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from contrib.graphs.contribution import bot_reasons, openrank_history
-from contrib.graphs.lineage import derivative_credit
 from contrib.ranking.config import AwardConfig, Category
 from contrib.ranking.inputs import MonthData, RankingInputs
 from contrib.types import Hub, RepoKind, RepoStat
@@ -115,7 +114,3 @@ def community_openrank(
         if enterprise:
             out[enterprise] += value
     return dict(out), bots
-
-
-def derivative_influence(inputs: RankingInputs, config: AwardConfig) -> dict[str, object]:
-    return dict(derivative_credit(inputs.latest.stats, inputs.accounts, config.derivative_discount))

@@ -18,6 +18,7 @@ from typing import Any
 
 from contrib import integrity
 from contrib.errors import RankingError
+from contrib.graphs.lineage import derivative_credit
 from contrib.ranking import components as comp
 from contrib.ranking.config import AwardConfig
 from contrib.ranking.inputs import RankingInputs
@@ -91,9 +92,7 @@ def rank_category(
     category = config.categories[category_name]
     totals = comp.category_totals(inputs.latest, inputs, category)
     leading = comp.consistency(inputs, category, config)
-    credit = comp.derivative_credit(
-        inputs.latest.stats, inputs.accounts, config.derivative_discount
-    )
+    credit = derivative_credit(inputs.latest.stats, inputs.accounts, config.derivative_discount)
     community, bots = comp.community_openrank(inputs, config.community.exclude_bots)
     bench = comp.benchmark_standing(inputs.latest.stats, inputs)
     flags: dict[str, list[dict[str, Any]]] = {}
