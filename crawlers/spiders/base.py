@@ -8,9 +8,8 @@ pipeline with a :class:`PageDone` after its items (the resume log).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,9 +25,10 @@ from crawlers.extraction.files import AttachmentError, attachment_tables
 from crawlers.extraction.grid import Table, table_rows
 from crawlers.extraction.html_tables import html_tables
 from crawlers.extraction.links import item_links, pagination_urls
-from crawlers.items import PageDone, RowItem
+from crawlers.items import RowItem
 from crawlers.sources import Source
 from crawlers.spiders.failures import failure_reason
+from crawlers.spiders.incremental import IncrementalMixin, entry_dates
 from crawlers.state import PageState
 
 _YEAR_IN_URL = re.compile(r"(?:t|/)(20\d{2})(?:\d{2})")
@@ -36,19 +36,7 @@ _DATE_TEXT = re.compile(r"(20\d{2})\s*[年.\-/]")
 _FIELDS_OF_AN_ITEM = 2  # a detail page is an item when it prints at least this many fields
 
 
-_ENTRY_DATE = re.compile(r"\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}|\d{1,2}-\d{1,2}")
-
-
-def entry_dates(context: str) -> str:
-    """The dates of a list entry: its fingerprint ignores view counters and the like."""
-    return " ".join(_ENTRY_DATE.findall(context))
-
-
-def _sha(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
-
-
-class PortalSpider(scrapy.Spider):
+class PortalSpider(IncrementalMixin, scrapy.Spider):
     """Any portal: reads tables, follows item links, attachments and pagination."""
 
     name = "portal"
@@ -95,41 +83,6 @@ class PortalSpider(scrapy.Spider):
             errback=self.on_error,
             dont_filter=dont_filter,
             meta={"role": "list", "dont_cache": True},
-        )
-
-    def leaf_request(
-        self, url: str, role: str, announced: str, callback: Callable[..., Any]
-    ) -> Request | None:
-        """A detail page or attachment; None when the source already holds it unchanged."""
-        fingerprint = _sha(url, announced)
-        state = self.page_states.get(url)
-        if (
-            state is not None
-            and state.fingerprint == fingerprint
-            and state.content_hash
-            and datetime.now(UTC) - state.fetched_at < self.revisit
-        ):
-            self.crawler.stats.inc_value(f"scenehub/incremental/skipped/{role}")  # type: ignore[union-attr]
-            return None
-        headers = {}
-        if state is not None and state.etag:
-            headers["If-None-Match"] = state.etag
-        if state is not None and state.last_modified:
-            headers["If-Modified-Since"] = state.last_modified
-        return Request(
-            url,
-            callback=callback,
-            errback=self.on_error,
-            headers=headers,
-            meta={
-                "role": role,
-                "fingerprint": fingerprint,
-                "announced": announced,
-                "handle_httpstatus_list": [304],
-                # attachments often sit on another host (a file server, a CDN); they are
-                # one hop from an in-scope page and lead nowhere, so they may leave the domain
-                "allow_offsite": role == "attachment",
-            },
         )
 
     # -- callbacks ---------------------------------------------------------------
@@ -216,7 +169,7 @@ class PortalSpider(scrapy.Spider):
         except Exception as exc:
             self.fail("attachment_unreadable", response.url, f"{type(exc).__name__}: {exc}")
             return
-        self.crawler.stats.inc_value("scenehub/attachments/read")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value("scenehub/attachments/read")
         items = list(self.table_items(response, tables, source_page, response.url))
         yield from items
         yield self.page_done(response, len(items))
@@ -286,34 +239,6 @@ class PortalSpider(scrapy.Spider):
                     request.meta["source_page"] = response.url
                     yield request
 
-    # -- incremental state ---------------------------------------------------------
-
-    def unchanged(self, response: Response) -> PageDone | None:
-        """A PageDone (and no parsing) when the server or the body hash says nothing changed."""
-        state = self.page_states.get(response.url)
-        if response.status == 304 and state is not None:
-            self.crawler.stats.inc_value("scenehub/incremental/not_modified")  # type: ignore[union-attr]
-            return self.page_done(response, 0, state.content_hash)
-        digest = hashlib.sha256(response.body).hexdigest()
-        if state is not None and state.content_hash == digest:
-            self.crawler.stats.inc_value("scenehub/incremental/same_content")  # type: ignore[union-attr]
-            return self.page_done(response, 0, digest)
-        return None
-
-    def page_done(self, response: Response, items: int, digest: str | None = None) -> PageDone:
-        headers = response.headers
-        etag = headers.get(b"ETag")
-        modified = headers.get(b"Last-Modified")
-        return PageDone(
-            url=response.url,
-            role=str(response.meta.get("role", "detail")),
-            fingerprint=response.meta.get("fingerprint"),
-            etag=etag.decode("latin-1") if etag else None,
-            last_modified=modified.decode("latin-1") if modified else None,
-            content_hash=digest or hashlib.sha256(response.body).hexdigest(),
-            items=items,
-        )
-
     # -- helpers -------------------------------------------------------------------
 
     def page_year(self, response: Response) -> int:
@@ -333,7 +258,7 @@ class PortalSpider(scrapy.Spider):
         )
 
     def fail(self, reason: str, url: str, detail: str) -> None:
-        self.crawler.stats.inc_value(f"scenehub/failures/{reason}")  # type: ignore[union-attr]
+        self.crawler.stats.inc_value(f"scenehub/failures/{reason}")
         self.failures.append({"reason": reason, "url": url, "detail": detail[:300]})
         self.logger.warning("%s: %s (%s)", reason, url, detail[:300])
 

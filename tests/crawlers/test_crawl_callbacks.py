@@ -166,7 +166,7 @@ def test_a_detail_page_given_as_start_url_yields_its_item_and_attachments(
 
 
 def test_entry_fingerprint_ignores_view_counters() -> None:
-    from crawlers.spiders.base import entry_dates
+    from crawlers.spiders.incremental import entry_dates
 
     assert entry_dates("2025-06-28 浏览次数：312") == entry_dates("2025-06-28 浏览次数：313")
     assert entry_dates("发布：2025年6月28日") != entry_dates("发布：2025年7月1日")
