@@ -491,3 +491,25 @@ QUALIFICATIONS = (
     "国家级专精特新“小巨人”企业",
     "CMMI三级认证",
 )
+
+#: how demand-side units close a scene description (as varied as the lists themselves)
+SCENE_CLOSINGS = (
+    "",
+    "希望与具备同类项目经验的企业合作。",
+    "欢迎有意向的企业和科研院所对接。",
+    "优先考虑已有本地落地案例的方案。",
+    "可提供试点场地和脱敏数据。",
+    "项目周期约6个月，分两期实施。",
+    "需在现有系统基础上改造，不新建机房。",
+    "成果验收后拟在全市推广。",
+)
+
+#: and how suppliers close a capability description
+CAPABILITY_CLOSINGS = (
+    "",
+    "已在省内多家单位落地应用。",
+    "支持私有化部署和国产化适配。",
+    "拥有相关发明专利和软件著作权。",
+    "可提供免费试用和驻场服务。",
+    "核心团队来自浙江大学和之江实验室。",
+)

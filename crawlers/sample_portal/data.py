@@ -14,11 +14,13 @@ from functools import lru_cache
 
 from crawlers.sample_portal.banks import (
     CAPABILITY_BANK,
+    CAPABILITY_CLOSINGS,
     CONTACT_NAMES,
     COOPERATION,
     DISTRICTS,
     QUALIFICATIONS,
     SCENE_BANK,
+    SCENE_CLOSINGS,
 )
 
 SEED = 2025
@@ -102,6 +104,13 @@ def _deadline(rng: random.Random, published: date) -> tuple[str | None, date | N
     return day.isoformat(), day
 
 
+def _vary(text: str, closings: tuple[str, ...], key: tuple[str, int]) -> str:
+    """A description with one of the closing sentences real lists add; its own random stream,
+    so the other fields of an item do not depend on it."""
+    closing = random.Random(f"{SEED}-{key[0]}-{key[1]}").choice(closings)
+    return f"{text}。{closing}" if closing else text
+
+
 def _phone(rng: random.Random) -> str:
     return f"0571-8{rng.randrange(1000000, 9999999)}"
 
@@ -136,7 +145,7 @@ def scenes(count: int) -> tuple[SceneItem, ...]:
                 org=org,
                 domain=domain,
                 domain_text=rng.choice(wordings),
-                description=description,
+                description=_vary(description, SCENE_CLOSINGS, ("scene", index)),
                 tech=tech,
                 district_text=district_text,
                 district=district,
@@ -177,7 +186,9 @@ def capabilities(count: int, seed: int = SEED) -> tuple[CapabilityItem, ...]:
                         org=firm,
                         domain=domain,
                         domain_text=rng.choice(CAPABILITY_BANK[domain][0]),
-                        description=description,
+                        description=_vary(
+                            description, CAPABILITY_CLOSINGS, ("capability", len(items))
+                        ),
                         product=product,
                         cases=cases,
                         district_text=district_text,
