@@ -171,6 +171,13 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
             return
         self.crawler.stats.inc_value("scenehub/attachments/read")
         items = list(self.table_items(response, tables, source_page, response.url))
+        if not items:
+            # a scanned PDF, a letter, a table whose headers we do not know: say so
+            self.fail(
+                "attachment_no_list",
+                response.url,
+                f"{len(tables)} table(s), none with a recognisable header row",
+            )
         yield from items
         yield self.page_done(response, len(items))
 

@@ -170,3 +170,33 @@ def test_entry_fingerprint_ignores_view_counters() -> None:
 
     assert entry_dates("2025-06-28 浏览次数：312") == entry_dates("2025-06-28 浏览次数：313")
     assert entry_dates("发布：2025年6月28日") != entry_dates("发布：2025年7月1日")
+
+
+def test_attachment_without_a_list_is_reported(make_spider: Any) -> None:
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("关于征集人工智能应用场景的通知：请各单位于7月15日前报送。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    spider = make_spider()
+    request = Request("http://h/tongzhi.docx", meta={"role": "attachment", "hinted": "docx"})
+    response = Response("http://h/tongzhi.docx", body=buffer.getvalue(), request=request)
+    output = list(spider.parse_attachment(response))
+    assert [type(o).__name__ for o in output] == ["PageDone"]  # remembered: not re-read
+    assert spider.failures[0]["reason"] == "attachment_no_list"
+
+
+def test_malformed_meta_charset_still_gives_gbk(make_spider: Any) -> None:
+    """w3lib#155: ``httpequiv`` without the hyphen defeats Scrapy's own detection."""
+    html = (
+        '<html><head><meta httpequiv="Content-Type" content="text/html; charset=gbk"></head>'
+        "<body><p>发布单位：杭州市萧山区经济和信息化局</p></body></html>"
+    )
+    response = HtmlResponse(
+        "http://h/m.html", body=html.encode("gbk"), request=Request("http://h/m.html")
+    )
+    fixed = EncodingMiddleware().process_response(response.request, response, make_spider())  # type: ignore[arg-type]
+    assert "萧山区经济和信息化局" in fixed.text  # type: ignore[attr-defined]
