@@ -99,6 +99,22 @@ def benchmark_standing(
     return {k: (sum(v) / len(v), evidence[k][:3]) for k, v in best.items()}
 
 
+def benchmark_over_months(inputs: RankingInputs) -> dict[str, tuple[float, int, list[str]]]:
+    """Enterprise → (standing averaged over all months, months with results, evidence).
+
+    "模型性能排名持续领先": a month without a verified result counts as 0, so only
+    sustained standing scores high.
+    """
+    monthly = [benchmark_standing(m.stats, inputs) for m in inputs.months]
+    names = sorted({name for month in monthly for name in month})
+    out = {}
+    for name in names:
+        present = [month[name][0] for month in monthly if name in month]
+        evidence = next((month[name][1] for month in reversed(monthly) if name in month), [])
+        out[name] = (sum(present) / len(monthly), len(present), evidence)
+    return out
+
+
 def community_openrank(
     inputs: RankingInputs, exclude_bots: bool
 ) -> tuple[dict[str, float], dict[str, str]]:

@@ -94,7 +94,7 @@ def rank_category(
     leading = comp.consistency(inputs, category, config)
     credit = derivative_credit(inputs.latest.stats, inputs.accounts, config.derivative_discount)
     community, bots = comp.community_openrank(inputs, config.community.exclude_bots)
-    bench = comp.benchmark_standing(inputs.latest.stats, inputs)
+    bench = comp.benchmark_over_months(inputs)
     flags: dict[str, list[dict[str, Any]]] = {}
     spam = (
         integrity.derivative_spam(inputs, credit, config)
@@ -154,10 +154,11 @@ def rank_category(
                 "OpenRank, latest month",
             )
         if name in bench:
+            value, months, _ = bench[name]
             raw["benchmark"] = (
-                bench[name][0],
-                bench[name][0],
-                "mean best percentile, verified results",
+                value,
+                value,
+                f"verified results in {months} of {len(inputs.months)} months",
             )
         components: dict[str, dict[str, Any]] = {}
         missing = []
@@ -185,7 +186,7 @@ def rank_category(
         if name in credit:
             evidence += [url for _, url in credit[name].top[:2]]
         if name in bench:
-            evidence += [u for u in bench[name][1] if u not in evidence]
+            evidence += [u for u in bench[name][2] if u not in evidence]
         entry_flags = sorted(flags.get(name, []), key=lambda f: (f["type"], f["detail"]))
         entry_flags += integrity.dominant_signal(components, score, config.integrity.dominant_share)
         results.append(

@@ -186,3 +186,33 @@ def test_accounts_graph_links_each_account_to_one_enterprise() -> None:
     graph = accounts_graph(_registry())
     assert set(graph.neighbors(("account", "hf", "a-org"))) == {("enterprise", "甲")}
     assert graph.number_of_nodes() == 4
+
+
+def test_benchmark_standing_must_be_sustained_over_months() -> None:
+    from contrib.ranking.components import benchmark_over_months
+    from contrib.ranking.inputs import MonthData, RankingInputs
+    from contrib.snapshots import SnapshotInfo
+
+    def evaluated(repo_id: str, value: float, verified: bool = True) -> RepoStat:
+        stat = _model(repo_id, 10)
+        stat.eval_results = (
+            {"dataset": "b/c-eval", "task": "default", "value": value, "verified": verified},
+        )
+        return stat
+
+    registry = _registry()
+    months = [
+        MonthData(
+            SnapshotInfo(1, date(2026, 1, 1), "complete", registry, "h", {}),
+            [evaluated("b-org/m", 80.0), evaluated("a-org/m", 90.0, verified=False)],
+            [],
+        ),
+        MonthData(
+            SnapshotInfo(2, date(2026, 2, 1), "complete", registry, "h", {}),
+            [evaluated("b-org/m", 80.0), evaluated("a-org/m", 90.0)],
+            [],
+        ),
+    ]
+    standing = benchmark_over_months(RankingInputs(months, AccountMap(registry)))
+    assert standing["甲"][:2] == (0.5, 1)  # first of two in month 2 only: (1.0 + 0) / 2
+    assert standing["乙"][:2] == (0.75, 2)  # first alone in month 1, second of two in month 2
