@@ -150,10 +150,23 @@ def model_stat(m: Any) -> RepoStat:
     )
 
 
+def _no_side_requests() -> None:
+    """Keep every request on the configured endpoint.
+
+    With telemetry on, huggingface_hub ≥ 2 builds its user agent by fetching an "agent
+    harness" registry from huggingface.co. A pull against a mirror or the offline sample hub
+    must not talk to anything else, so telemetry is switched off for this process.
+    """
+    from huggingface_hub import constants
+
+    constants.HF_HUB_DISABLE_TELEMETRY = True
+
+
 class HfClient:
     def __init__(
         self, endpoint: str = "https://huggingface.co", *, token: str | bool | None = False
     ) -> None:
+        _no_side_requests()
         self.endpoint = endpoint.rstrip("/")
         self.api = HfApi(endpoint=self.endpoint, token=token)
         self.token = token
