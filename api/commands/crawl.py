@@ -46,6 +46,15 @@ def _run_crawl(args: list[str]) -> dict[str, Any]:
     return report
 
 
+def crawl_sample_portal(scale: int = 1) -> dict[str, Any]:
+    """For the demo: serve the sample portal on a free loopback port, crawl it into the store
+    (politeness off: loopback), stop the portal, return the crawl report."""
+    from crawlers.sample_portal import serve_in_thread
+
+    with serve_in_thread(scale=scale) as portal:
+        return _run_crawl(["--source", "sample-portal", "--base-url", portal.url, "--fast"])
+
+
 def register(app: typer.Typer) -> None:
     @app.command("crawl")
     def crawl(

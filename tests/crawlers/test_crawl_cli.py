@@ -83,3 +83,13 @@ def test_unreachable_portal_is_reported_not_raised(cli_env: Path, runner: CliRun
     )
     assert result.exit_code == 0, result.output
     assert "connection (" in result.output and "http://127.0.0.1:9/list.html" in result.output
+
+
+@pytest.mark.slow
+def test_demo_helper_crawls_the_sample_portal(cli_env: Path) -> None:
+    from api.commands.crawl import crawl_sample_portal
+    from api.deps import get_store
+
+    report = crawl_sample_portal()
+    assert report["status"] == "finished" and report["items_new"] == 210
+    assert get_store().count() == 210
