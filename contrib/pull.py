@@ -1,8 +1,8 @@
 """One pull: every hub with registered accounts → one dated, immutable snapshot.
 
-Work is split into parts (hub, account, kind); each is stored with its marker in one
-transaction. If anything fails, the snapshot stays ``partial`` (rankings ignore it) and
-rerunning the same pull skips the parts already stored.
+Work is split into parts (hub, account, unit: a listing, or one GitHub repo's activity);
+each is stored with its marker in one transaction. If anything fails, the snapshot stays
+``partial`` (rankings ignore it) and rerunning the same pull skips the parts already stored.
 """
 
 from __future__ import annotations
@@ -89,10 +89,8 @@ def activity_window(as_of: date) -> tuple[datetime, datetime]:
     return since, until
 
 
-Part = tuple[Hub, str, str, Callable[[], tuple[list[RepoStat], list[Activity]]]]
-
-
 Fetched = tuple[list[RepoStat], list[Activity]]
+Part = tuple[Hub, str, str, Callable[[], Fetched]]
 
 
 def _hf_models(hf: HfClient, account: str) -> Fetched:
@@ -118,12 +116,19 @@ def _ms_models(ms: ModelScopeClient, account: str) -> Fetched:
     return list(ms.list_models(account)), []
 
 
-def _gh_code(gh: GitHubClient, window: tuple[datetime, datetime], account: str) -> Fetched:
-    repos = list(gh.org_repos(account))
-    return repos, [a for r in repos for a in gh.repo_activity(r.repo_id, *window)]
+def _gh_repos(gh: GitHubClient, account: str) -> Fetched:
+    return list(gh.org_repos(account)), []
 
 
-def _parts(registry: Registry, clients: Clients, as_of: date) -> Iterator[Part]:
+def _gh_activity(gh: GitHubClient, window: tuple[datetime, datetime], repo_id: str) -> Fetched:
+    return [], gh.repo_activity(repo_id, *window)
+
+
+def _parts(
+    registry: Registry, clients: Clients, as_of: date, store: SnapshotStore, snapshot_id: int
+) -> Iterator[Part]:
+    """Units of work, lazily: GitHub activity parts are listed from the stored repos part,
+    so a resumed pull continues repo by repo without listing the org again."""
     window = activity_window(as_of)
     for hub in registry.hubs_in_use():
         for account in registry.accounts(hub):
@@ -134,7 +139,15 @@ def _parts(registry: Registry, clients: Clients, as_of: date) -> Iterator[Part]:
             elif hub is Hub.MODELSCOPE and clients.modelscope:
                 yield hub, account, "model", partial(_ms_models, clients.modelscope, account)
             elif hub is Hub.GITHUB and clients.github:
-                yield hub, account, "code", partial(_gh_code, clients.github, window, account)
+                gh = clients.github
+                yield hub, account, "repos", partial(_gh_repos, gh, account)
+                for repo_id in store.repo_ids(snapshot_id, hub, account):
+                    yield (
+                        hub,
+                        account,
+                        f"activity:{repo_id}",
+                        partial(_gh_activity, gh, window, repo_id),
+                    )
 
 
 def pull(
@@ -154,8 +167,8 @@ def pull(
     info = store.open(as_of, registry, {h.value: endpoints[h] for h in used})
     done = store.done_parts(info.id)
     report = PullReport(info.id, as_of, [h.value for h in used])
-    for hub, account, kind, fetch in _parts(registry, clients, as_of):
-        if (hub.value, account.lower(), kind) in done:
+    for hub, account, unit, fetch in _parts(registry, clients, as_of, store, info.id):
+        if (hub.value, account.lower(), unit) in done:
             report.skipped += 1
             continue
         before = clients.requests()
@@ -171,16 +184,16 @@ def pull(
             info.id,
             hub,
             account,
-            kind,
+            unit,
             repos=repos,
             activity=activity,
             requests=clients.requests() - before,
         )
         report.fetched += 1
         report.items += count
-        report.parts.append((hub.value, account, kind, count))
+        report.parts.append((hub.value, account, unit, count))
         if progress:
-            progress(f"{hub.value}/{account}/{kind}: {count}")
+            progress(f"{hub.value}/{account}/{unit}: {count}")
     store.complete(info.id)
     report.seconds = time.perf_counter() - start
     return report

@@ -1,9 +1,10 @@
 """Immutable, dated snapshots of hub statistics.
 
 One snapshot per ``as_of`` date. A pull writes it part by part — a part is one
-(hub, account, kind) listing, stored in its own transaction together with its marker — so
-a pull that dies half-way leaves finished parts and no half part, and the next pull with
-the same date resumes. ``complete`` snapshots are never written again: history stays.
+(hub, account, unit): a listing, or one GitHub repo's activity — each stored in its own
+transaction together with its marker. A pull that dies half-way leaves finished parts and
+no half part, and the next pull with the same date resumes. ``complete`` snapshots are
+never written again: history stays.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ class SnapshotStore:
                 select(
                     ContribSnapshotPartRow.hub,
                     ContribSnapshotPartRow.account,
-                    ContribSnapshotPartRow.kind,
+                    ContribSnapshotPartRow.unit,
                 ).where(ContribSnapshotPartRow.snapshot_id == snapshot_id)
             )
             return {(h, a, k) for h, a, k in rows}
@@ -99,7 +100,7 @@ class SnapshotStore:
         snapshot_id: int,
         hub: Hub,
         account: str,
-        kind: str,
+        unit: str,
         *,
         repos: Iterable[RepoStat] = (),
         activity: Iterable[Activity] = (),
@@ -162,13 +163,27 @@ class SnapshotStore:
                     snapshot_id=snapshot_id,
                     hub=hub.value,
                     account=account,
-                    kind=kind,
+                    unit=unit,
                     items=count,
                     requests=requests,
                     fetched_at=datetime.now(UTC),
                 )
             )
         return count
+
+    def repo_ids(self, snapshot_id: int, hub: Hub, account: str) -> list[str]:
+        """Repos stored for one pulled account (what a resumed pull continues from)."""
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(ContribRepoStatRow.repo_id)
+                .where(
+                    ContribRepoStatRow.snapshot_id == snapshot_id,
+                    ContribRepoStatRow.hub == hub.value,
+                    ContribRepoStatRow.account == account.lower(),
+                )
+                .order_by(ContribRepoStatRow.repo_id)
+            )
+            return list(rows)
 
     def complete(self, snapshot_id: int) -> None:
         with Session(self.engine) as session, session.begin():

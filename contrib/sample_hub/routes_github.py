@@ -62,7 +62,10 @@ def github_routes(state: HubState) -> list[Route]:
     def events(kind: str) -> Handler:
         async def handler(request: Request) -> Response:
             month = state.month(request)
-            repo = hub.github.get(f"{request.path_params['owner']}/{request.path_params['name']}")
+            full_name = f"{request.path_params['owner']}/{request.path_params['name']}"
+            if full_name.lower() in state.fault_accounts:
+                return HTMLResponse("<html><body>unicorn</body></html>")
+            repo = hub.github.get(full_name)
             if repo is None:
                 return JSONResponse({"message": "Not Found"}, status_code=404)
             since = request.query_params.get("since", "")

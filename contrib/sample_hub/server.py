@@ -4,7 +4,8 @@ Every route exists at the root (the latest month) and under ``/as-of/YYYY-MM-DD`
 month), so ``HfApi(endpoint=f"{url}/as-of/2026-03-01")`` sees the hub as it was then.
 Hugging Face listings page with ``Link`` cursors and honour ``expand`` (unknown value → 400);
 ``rate_limit_every=N`` answers every N-th request with 429 + ``Retry-After``;
-``fault_accounts`` answer their listings with an HTML page, as a broken proxy would.
+``fault_accounts`` (accounts, or ``owner/repo`` for GitHub events) answer with an HTML
+page, as a broken proxy would.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +26,8 @@ class HubState:
     retry_after: int = 0
     fault_accounts: frozenset[str] = frozenset()
     requests: int = 0
+    #: the latest request paths, in order (tests check what a resumed pull fetched)
+    paths: deque[str] = field(default_factory=lambda: deque(maxlen=100_000))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def month(self, request: Request) -> int:
@@ -38,6 +41,7 @@ class HubState:
         async def wrapped(request: Request) -> Response:
             with self.lock:
                 self.requests += 1
+                self.paths.append(request.url.path)
                 count = self.requests
             if self.rate_limit_every and count % self.rate_limit_every == 0:
                 return JSONResponse(

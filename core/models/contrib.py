@@ -56,7 +56,9 @@ class ContribSnapshotRow(Base):
 
 
 class ContribSnapshotPartRow(Base):
-    """A finished unit of a pull: (hub, account, kind). Present means: do not fetch again."""
+    """A finished unit of a pull: (hub, account, unit), where unit is a listing kind
+    (``model``, ``dataset``, ``kernel``, ``repos``) or ``activity:<repo>``. Present means:
+    do not fetch again."""
 
     __tablename__ = "contrib_snapshot_parts"
 
@@ -65,7 +67,7 @@ class ContribSnapshotPartRow(Base):
     )
     hub: Mapped[str] = mapped_column(String(20), primary_key=True)
     account: Mapped[str] = mapped_column(String(100), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(320), primary_key=True)
     items: Mapped[int] = mapped_column(Integer)
     requests: Mapped[int] = mapped_column(Integer)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -222,3 +222,38 @@ def test_only_hubs_with_accounts_are_queried(engine: Engine, tmp_path: Path) -> 
     finally:
         handle.stop()
     assert report.hubs == ["hf"] and {p[0] for p in report.parts} == {"hf"}
+
+
+def test_github_pull_resumes_repo_by_repo(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "one_org.csv"
+    path.write_text(
+        "name,uscc,city,district,type,hf,modelscope,github\n"
+        "杭州云栖智算科技有限公司,,杭州,西湖区,enterprise,,,yunqi-ai-oss\n",
+        encoding="utf-8",
+    )
+    registry = load_registry(path)
+    hub = generate()
+    repos = [r.full_name for r in hub.github_by_owner["yunqi-ai-oss"]]
+    assert len(repos) >= 3
+    day = date(2026, 12, 1)
+    broken = serve_in_thread(hub, fault_accounts=frozenset({repos[2].lower()}))
+    try:
+        with pytest.raises(PullIncomplete):
+            pull(engine, registry, day, _endpoints(broken.url))
+    finally:
+        broken.stop()
+    (snap,) = SnapshotStore(engine).all_snapshots()
+    done = {unit for _, _, unit in SnapshotStore(engine).done_parts(snap.id)}
+    assert done == {"repos", f"activity:{repos[0]}", f"activity:{repos[1]}"}
+    good = serve_in_thread(hub)
+    try:
+        report = pull(engine, registry, day, _endpoints(good.url))
+        paths = list(good.state.paths)
+    finally:
+        good.stop()
+    assert report.skipped == 3 and report.fetched == len(repos) - 2
+    assert all(unit.startswith("activity:") for _, _, unit, _ in report.parts)
+    fetched = {p.split("/")[3] for p in paths if p.startswith("/repos/")}
+    assert fetched == {r.split("/")[1] for r in repos[2:]}  # nothing stored was fetched again
+    assert not any(p.startswith("/orgs/") for p in paths)
+    assert SnapshotStore(engine).complete_snapshots()[0].id == snap.id

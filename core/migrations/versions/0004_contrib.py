@@ -68,7 +68,7 @@ def upgrade() -> None:
         _snapshot_fk(),
         sa.Column("hub", sa.String(20), primary_key=True),
         sa.Column("account", sa.String(100), primary_key=True),
-        sa.Column("kind", sa.String(20), primary_key=True),
+        sa.Column("unit", sa.String(320), primary_key=True),
         sa.Column("items", sa.Integer, nullable=False),
         sa.Column("requests", sa.Integer, nullable=False),
         sa.Column("fetched_at", UTCDateTime, nullable=False),
