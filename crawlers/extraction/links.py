@@ -18,12 +18,10 @@ from parsel import Selector
 from crawlers.extraction.attachments import ATTACHMENT_EXTENSIONS
 
 _NEXT_WORDS = ("下一页", "下页", "尾页", "末页", "next", "»", ">>")
-_CREATE_PAGE = re.compile(
-    r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([\w-]+)['\"]\s*,"
-    r"\s*['\"](\w+)['\"]"
-)
+_CREATE_PAGE = re.compile(r"createPageHTML\(([^)]*)\)")
 _COUNT_PAGE = re.compile(r"\b(?:countPage|totalPage|pageCount|totalPages)\s*[=:]\s*['\"]?(\d+)")
-_PAGE_PARAMS = ("page", "pageno", "pageindex", "currpage", "pagenum", "p")
+_PAGE_PARAMS = ("page", "pageno", "page_no", "pageindex", "currpage", "curpage", "pagenum")
+_NUMBERED = re.compile(r"^(?P<dir>.*/)(?P<n>\d{1,3})\.(?P<ext>s?html?)$")  # /news/3.html
 _INDEX_N = re.compile(r"^(?P<stem>.*/[\w-]*?)(?P<sep>[_-])(?P<n>\d+)\.(?P<ext>s?html?)$")
 _NAV_TEXT = {"首页", "上一页", "返回", "更多", "网站地图", "english", "登录", "注册", "无障碍"}
 MAX_PAGES = 500
@@ -60,11 +58,29 @@ def is_pagination_url(url: str, base: str) -> bool:
     if page_param(url):
         return True
     match = _INDEX_N.match(urlsplit(url).path)
-    return match is not None and match.group("stem").rsplit("/", 1)[-1] in {
-        "index",
-        "list",
-        "default",
-    }
+    if match is None:
+        return False
+    stem = match.group("stem").rsplit("/", 1)[-1]  # index_3, column-index-3, list_3, t_3
+    return stem == "t" or stem.endswith(("index", "list", "default"))
+
+
+def _numbered_sibling(url: str, base: str) -> re.Match[str] | None:
+    """``/news/3.html`` next to ``/news/index.html``: a page number, not an article id."""
+    match = _NUMBERED.match(urlsplit(url).path)
+    base_dir = urlsplit(base).path.rsplit("/", 1)[0] + "/"
+    return match if match and match.group("dir") == base_dir else None
+
+
+def create_page_args(args: str) -> tuple[int, str, str] | None:
+    """``createPageHTML(5, 0, "index", "html")`` and the newer TRS form
+    ``createPageHTML('page_div', 5, 1, 'index', 'html', 88)`` -> (5, 'index', 'html')."""
+    tokens = [token.strip().strip("'\"") for token in args.split(",")]
+    numbers = [int(token) for token in tokens if token.isdigit()]
+    words = [token for token in tokens if token and not token.isdigit()]
+    for index, word in enumerate(words):
+        if word.lower() in {"html", "shtml", "htm"} and index > 0 and numbers:
+            return numbers[0], words[index - 1], word
+    return None
 
 
 def pagination_urls(selector: Selector, base: str) -> list[str]:
@@ -72,7 +88,10 @@ def pagination_urls(selector: Selector, base: str) -> list[str]:
     urls: list[str] = []
     html_text = selector.get() or ""
     for match in _CREATE_PAGE.finditer(html_text):
-        total, stem, ext = int(match.group(1)), match.group(3), match.group(4)
+        parsed = create_page_args(match.group(1))
+        if parsed is None:
+            continue
+        total, stem, ext = parsed
         urls.append(urljoin(base, f"{stem}.{ext}"))
         urls += [urljoin(base, f"{stem}_{n}.{ext}") for n in range(1, min(total, MAX_PAGES))]
     counted = _COUNT_PAGE.search(html_text)
@@ -83,7 +102,7 @@ def pagination_urls(selector: Selector, base: str) -> list[str]:
         url = urljoin(base, href)
         text = " ".join(anchor.css("::text").getall()).strip().lower()
         if any(word in text for word in _NEXT_WORDS) or (
-            text.isdigit() and is_pagination_url(url, base)
+            text.isdigit() and (is_pagination_url(url, base) or _numbered_sibling(url, base))
         ):
             urls.append(url)
             urls += _expand_to(url, base, counted)
@@ -97,6 +116,14 @@ def _expand_to(last: str, base: str, counted: re.Match[str] | None) -> list[str]
         key, number = param
         total = max(number, int(counted.group(1)) if counted else 0)
         return [with_page(last, key, n) for n in range(1, min(total, MAX_PAGES) + 1)]
+    numbered = _numbered_sibling(last, base)
+    if numbered:
+        parts = urlsplit(last)
+        top = min(int(numbered.group("n")), MAX_PAGES)
+        return [
+            urlunsplit(parts._replace(path=f"{numbered.group('dir')}{i}.{numbered.group('ext')}"))
+            for i in range(2, top + 1)
+        ]
     match = _INDEX_N.match(urlsplit(last).path)
     if match:
         n = int(match.group("n"))

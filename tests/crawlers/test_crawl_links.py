@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from parsel import Selector
 
 from crawlers.extraction.attachments import attachment_links
-from crawlers.extraction.links import item_links, page_param, pagination_urls
+from crawlers.extraction.links import create_page_args, item_links, page_param, pagination_urls
 
 DATA = Path(__file__).parents[1] / "data" / "crawlers"
 BASE = "http://jxj.hangzhou.gov.cn/col/col1229/index.html"
@@ -78,3 +79,44 @@ def test_attachment_in_script_and_data_attribute() -> None:
     )
     found = {link.url for link in attachment_links(Selector(text=html), "http://h/x.html")}
     assert found == {"http://h/f/list.et", "http://h/f/b.pdf"}
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ('5, 0, "index", "html"', (5, "index", "html")),
+        ("'page_div', 7, 1, 'index', 'shtml', 130", (7, "index", "shtml")),
+        ("countPage, currentPage", None),
+    ],
+)
+def test_create_page_html_signatures(args: str, expected: object) -> None:
+    assert create_page_args(args) == expected
+
+
+def test_new_trs_create_page_html() -> None:
+    html = "<script>createPageHTML('page_div',3,1,'index','shtml',45);</script>"
+    urls = pagination_urls(Selector(text=html), "http://h/col/index.shtml")
+    assert urls == ["http://h/col/index_1.shtml", "http://h/col/index_2.shtml"]
+
+
+def test_chengdu_column_index_and_numbered_pages() -> None:
+    html = '<a href="column-index-2.shtml">2</a><a href="column-index-9.shtml">尾页</a>'
+    urls = pagination_urls(Selector(text=html), "http://h/cd/column-index-1.shtml")
+    assert "http://h/cd/column-index-9.shtml" in urls and len(urls) == 8  # 2..9
+    html = '<a href="4.html">末页</a><a href="/news/2.html">2</a><a href="/a/77.html">77</a>'
+    urls = pagination_urls(Selector(text=html), "http://h/news/index.html")
+    assert urls == ["http://h/news/4.html", "http://h/news/2.html", "http://h/news/3.html"]
+
+
+def test_article_ids_are_not_page_numbers() -> None:
+    html = (
+        "<ul>"
+        + "".join(
+            f'<li><a href="/news/{n}.html">关于开展人工智能场景第{n}项需求征集的通知</a></li>'
+            for n in (101, 102, 103)
+        )
+        + '</ul><a href="/?p=7">关于我们的一篇很长的文章标题</a>'
+    )
+    links = item_links(Selector(text=html), "http://h/news/index.html")
+    assert [link.url for link in links] == [f"http://h/news/{n}.html" for n in (101, 102, 103)]
+    assert page_param("http://h/?p=7") is None
