@@ -124,13 +124,13 @@ def rank_category(
             raw["downloads_30d"] = (
                 t.downloads_30d,
                 comp.log_cap(t.downloads_30d, caps.get("downloads_30d", 1e6)),
-                "",
+                f"{len(t.repos)} repos, last 30 days (Hugging Face)",
             )
         if t.downloads_all_time is not None:
             raw["downloads_all_time"] = (
                 t.downloads_all_time,
                 comp.log_cap(t.downloads_all_time, caps.get("downloads_all_time", 1e7)),
-                "",
+                f"{len(t.repos)} repos, all time (Hugging Face + ModelScope)",
             )
         top, seen = leading.get(name, (0, 0))
         if seen >= config.consistency.min_months:
@@ -144,7 +144,7 @@ def rank_category(
             raw["derivative_influence"] = (
                 c.credit,
                 comp.log_cap(c.credit, caps.get("derivative_influence", 1e6)),
-                f"{c.derivatives} derivatives by others",
+                f"{c.derivatives} derivatives by others, discounted 30-day downloads",
             )
         if name in has_github:
             value = community.get(name, 0.0)
