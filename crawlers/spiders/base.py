@@ -98,7 +98,14 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
             if self.read_tables:
                 items = list(self.table_items(response, html_tables(response.text, response.url)))
                 has_rows = bool(items)
-                yield from items
+                if items:
+                    # a list published as a table: its rows are re-read only when it changed
+                    done = self.unchanged(response)
+                    if done is None:
+                        yield from items
+                        done = self.page_done(response, len(items))
+                    done.role = "list"
+                    yield done
             if self.follow_attachments:
                 for link in attachment_links(selector, response.url):
                     request = self.leaf_request(

@@ -230,6 +230,8 @@ def test_first_crawl_report(crawled: dict[str, Any]) -> None:
 def test_second_crawl_is_incremental(crawled: dict[str, Any]) -> None:
     first, second = crawled["first"], crawled["second"]
     assert second["items_new"] == 0 and second["items_updated"] == 0
+    assert second["items_unchanged"] == 0  # nothing re-read: even the table pages are unchanged
+    assert second["incremental"]["same_content"] == 2  # the two pages of the HTML table
     assert second["incremental"]["skipped/detail"] == 62  # 60 scenes + 2 notices
     assert second["incremental"]["skipped/attachment"] == 4
     assert second["pages_fetched"] <= first["pages_fetched"] // 5
