@@ -21,6 +21,7 @@ _CONTENT_CSS = (
     ".detail",
     "article",
 )
+_META_VALUE_MAX = 200
 #: labels portals print in a page's meta line that are not record fields but still wanted
 EXTRA_LABELS = {"来源", "信息来源", "浏览次数", "发布者", "字号"}
 
@@ -102,8 +103,10 @@ def detail_row(selector: Selector) -> dict[str, Any]:
     row.update(key_value_tables(selector))
     for label, value in label_values(text).items():
         row.setdefault(label, value)
+    # the page's meta line (发布时间 / 来源) sits outside the article body; one flat text,
+    # every gap a separator; values capped so a label never swallows the footer
     for label, value in label_values(meta_text.replace(" ", "  ")).items():
-        row.setdefault(label, value)
+        row.setdefault(label, value[:_META_VALUE_MAX])
     if not any(map_header(label).field == "description" for label in row):
         body = [
             line for line in text.splitlines() if not _LABEL_VALUE.match(line) and line != title

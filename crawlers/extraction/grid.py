@@ -119,7 +119,7 @@ def table_rows(table: Table) -> Iterator[TableRow]:
     if start < len(rows) and _is_second_header(headers, rows[start]):
         headers = merge_header_rows(headers, rows[start])
         start += 1
-    headers = _dedupe_headers(headers)
+    headers = _name_blank_headers(headers)
     heading = _heading_text(rows[:index], table)
     org_columns = [i for i, h in enumerate(headers) if map_header(h).field == "org"]
     title_columns = [i for i, h in enumerate(headers) if map_header(h).field == "title"]
@@ -159,7 +159,7 @@ def _is_repeated_header(cells: list[str], headers: list[str]) -> bool:
     return bool(known) and header_score(known) >= max(2, len(known) - 1)
 
 
-def _dedupe_headers(headers: list[str]) -> list[str]:
+def _name_blank_headers(headers: list[str]) -> list[str]:
     out: list[str] = []
     for i, header in enumerate(headers):
         name = header or f"column_{i + 1}"
