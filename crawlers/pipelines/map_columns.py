@@ -32,6 +32,8 @@ class MapColumnsPipeline(FieldPipeline):
             if mapping.multiplier != 1:
                 item.fields["_budget_multiplier"] = mapping.multiplier
         item.fields.pop("id", None)  # list serial numbers are not identities
+        if item.continued_org:
+            self.flag(item, "org_from_row_above")  # the published firm cell was blank
         if item.section and "domain_raw" not in item.fields:
             item.fields["domain_raw"] = item.section
         if item.list_name and "list_name" not in item.fields:

@@ -117,6 +117,7 @@ def test_capability_continuation_row(stats: Any) -> None:
     assert record is not None and record.kind.value == "capability"
     assert record.org == "杭州灵足机器人有限公司" and record.title == "服务机器人"
     assert record.batch == "第一批" and record.list_name == "能力清单(第一批)"
+    assert record.raw["_flags"] == ["org_from_row_above"]
     assert record.attachment_url == "u.xlsx"
 
 
