@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 _FULL_SCAN_ABOVE = 5000  # fetch changed records by a full scan rather than an IN list
+_CHUNK = 2000  # records embedded and tokenised per step
 
 
 @dataclass
@@ -115,48 +116,70 @@ class CorpusIndex:
         if not report.changed:
             return report
         todo = set(report.added) | set(report.updated)
-        records = self._fetch(store, todo)
-        if progress:
-            progress(f"{self.kind.value}: embedding {len(records)} changed records")
-        texts = [passage_text(record) for record in records]
+        # Stream the changed records in chunks: only a chunk of StoredRecords is alive at a
+        # time; FAISS and the rows are touched only once every chunk has succeeded, so a
+        # failure (say, in the embedder) leaves this corpus as it was.
+        new_ids: list[str] = []
+        new_hashes: list[str] = []
+        new_rows: list[dict[str, Any]] = []
+        new_docs: list[npt.NDArray[np.int32]] = []
+        vectors = np.zeros((len(todo), self.embedder.dim), dtype=np.float32)
         misses_before = getattr(self.embedder, "misses", 0)
-        vectors = self.embedder.encode_passages(texts)
-        report.embedded = getattr(self.embedder, "misses", len(texts)) - misses_before
+        for chunk in self._fetch(store, todo):
+            if progress:
+                progress(f"{self.kind.value}: indexing {len(new_ids) + len(chunk)}/{len(todo)}")
+            start = len(new_ids)
+            texts = [passage_text(record) for record in chunk]
+            vectors[start : start + len(chunk)] = self.embedder.encode_passages(texts)
+            for record in chunk:
+                facets = record_facets(record)
+                facets["fields"] = field_texts(record)
+                new_rows.append(facets)
+                new_docs.append(self.lexical.encode_document(facets["fields"]))
+                new_ids.append(record.id)
+                new_hashes.append(record.content_hash)
+        if len(new_ids) != len(todo):
+            raise RuntimeError(f"store changed during sync: fetched {len(new_ids)} of {len(todo)}")
+        report.embedded = getattr(self.embedder, "misses", len(todo)) - misses_before
 
         drop = set(report.removed) | set(report.updated)
         keep = [row for row, rid in enumerate(self.ids) if rid not in drop]
         self.vectors.remove(
             self.keys[[self.row_of[rid] for rid in drop]] if drop else self.keys[:0]
         )
-        new_keys = np.arange(self.next_key, self.next_key + len(records), dtype=np.int64)
-        self.next_key += len(records)
+        new_keys = np.arange(self.next_key, self.next_key + len(new_ids), dtype=np.int64)
+        self.next_key += len(new_ids)
         self.vectors.add(new_keys, vectors)
+        del vectors
 
-        docs = [self.lexical.docs[row] for row in keep]
-        self.ids = [self.ids[row] for row in keep] + [r.id for r in records]
-        self.hashes = [self.hashes[row] for row in keep] + [r.content_hash for r in records]
+        self.ids = [self.ids[row] for row in keep] + new_ids
+        self.hashes = [self.hashes[row] for row in keep] + new_hashes
         self.keys = np.concatenate([self.keys[keep], new_keys])
-        new_rows = []
-        for record in records:
-            facets = record_facets(record)
-            facets["fields"] = field_texts(record)
-            new_rows.append(facets)
-            docs.append(self.lexical.encode_document(facets["fields"]))
         self.rows = [self.rows[row] for row in keep] + new_rows
+        docs = [self.lexical.docs[row] for row in keep] + new_docs
         if progress:
             progress(f"{self.kind.value}: rebuilding BM25 over {len(docs)} records")
         self.lexical.set_documents(docs)
         self._derive()
         return report
 
-    def _fetch(self, store: RecordStore, ids: set[str]) -> list[StoredRecord]:
+    def _fetch(self, store: RecordStore, ids: set[str]) -> Iterator[list[StoredRecord]]:
+        """The records with these ids, in chunks of ``_CHUNK``."""
         if not ids:
-            return []
+            return
+        source: Iterator[StoredRecord]
         if len(ids) > _FULL_SCAN_ABOVE:
-            records = [r for r in store.iter_records(kind=self.kind) if r.id in ids]
+            source = (r for r in store.iter_records(kind=self.kind) if r.id in ids)
         else:
-            records = list(store.iter_records(kind=self.kind, ids=ids))
-        return sorted(records, key=lambda record: record.id)
+            source = store.iter_records(kind=self.kind, ids=ids)
+        chunk: list[StoredRecord] = []
+        for record in source:
+            chunk.append(record)
+            if len(chunk) >= _CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
     # -- persistence ----------------------------------------------------------------
 

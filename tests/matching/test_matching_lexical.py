@@ -54,3 +54,28 @@ def test_rebuild_after_change_equals_fresh_build() -> None:
     fresh = build([docs[0], docs[2], {"title": "影像质检"}])
     terms = fresh.query_terms("影像质检")
     assert np.allclose(index.scores(terms), fresh.scores(terms), atol=1e-5)
+
+
+def test_numpy_build_equals_bm25s_own_build() -> None:
+    import bm25s
+
+    index = build(
+        [
+            {"title": "医学影像辅助诊断", "description": "肺结节 影像 诊断 影像"},
+            {"title": "工业视觉质检", "description": "缺陷检测 视觉"},
+            {"title": "无人机巡检", "description": ""},
+            {"title": "影像质检", "description": "工业 医学"},
+        ]
+    )
+    vocab = dict(index.vocab)
+    vocab[""] = len(vocab)
+    reference = bm25s.BM25()
+    reference.index(
+        bm25s.tokenization.Tokenized(ids=[d.tolist() for d in index.docs], vocab=vocab),
+        show_progress=False,
+    )
+    for query in ("影像诊断", "工业视觉", "无人机", "医学影像质检"):
+        ids = [vocab[t] for t in index.query_terms(query) if t in vocab]
+        assert np.allclose(
+            index.scores(index.query_terms(query)), reference.get_scores(ids), atol=1e-5
+        )
