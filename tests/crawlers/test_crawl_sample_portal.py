@@ -268,3 +268,19 @@ def test_record_sources_are_not_duplicated(crawled: dict[str, Any]) -> None:
             .where(RecordSourceRow.source_url.startswith(crawled["url"] + "/"))
         )
     assert rows == 215  # 210 items + 5 capabilities published on two pages
+
+
+def test_blank_firm_rows_take_the_firm_above(crawled: dict[str, Any]) -> None:
+    from crawlers.sample_portal.files import blank_firm_group, firm_groups
+
+    store: RecordStore = crawled["store"]
+    continued = []
+    for sheet in portal_data(1).xlsx_capabilities:
+        for index, group in enumerate(firm_groups(sheet)):
+            if len(group) > 1 and blank_firm_group(index):
+                continued += group[1:]
+    assert continued  # the portal does publish some
+    for item in continued:
+        record = store.get(derive_record_id("capability", item.org, item.title))
+        assert record.org == item.org
+        assert "org_from_row_above" in record.raw["_flags"]
