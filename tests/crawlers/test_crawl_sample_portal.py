@@ -284,3 +284,18 @@ def test_blank_firm_rows_take_the_firm_above(crawled: dict[str, Any]) -> None:
         record = store.get(derive_record_id("capability", item.org, item.title))
         assert record.org == item.org
         assert "org_from_row_above" in record.raw["_flags"]
+
+
+def test_same_item_from_two_sources_is_one_record(crawled: dict[str, Any]) -> None:
+    """The xls crawled again as its own ad-hoc source: same records, one more source each."""
+    store: RecordStore = crawled["store"]
+    xls = f"{crawled['url']}/uploads/2025/jihui_xiaoshan.xls"
+    report = run_crawl(crawled["env"], "--url", xls, "--kind", "scene", "--fast")
+    assert report["source"] == "url:127.0.0.1"
+    assert report["items_new"] == 0 and report["items_updated"] == 0
+    assert report["items_unchanged"] == 20
+    scene = portal_data(1).xls_scenes[0]
+    record = store.get(derive_record_id("scene", scene.org, scene.title))
+    assert record.version == 1
+    here = [url for url in record.sources if url.startswith(crawled["url"] + "/")]
+    assert sorted(here) == sorted([f"{crawled['url']}/lists/fujian.html", xls])
