@@ -93,3 +93,37 @@ def test_demo_helper_crawls_the_sample_portal(cli_env: Path) -> None:
     report = crawl_sample_portal()
     assert report["status"] == "finished" and report["items_new"] == 210
     assert get_store().count() == 210
+
+
+def test_sample_portal_serve_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import urllib.request
+
+    from portal_helpers import ROOT
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "sample-portal", "serve", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        url = line.split()[3]  # "sample portal at http://127.0.0.1:PORT (Ctrl-C stops)"
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(f"{url}/news/index.html", timeout=10) as response:
+            assert "通知公告" in response.read().decode("gbk")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_sample_portal_port_in_use(runner: CliRunner, cli_env: Path) -> None:
+    from crawlers.sample_portal import serve_in_thread
+
+    with serve_in_thread() as portal:
+        port = portal.url.rsplit(":", 1)[1]
+        result = runner.invoke(app, ["sample-portal", "serve", "--port", port])
+    assert result.exit_code == 1 and "cannot listen on" in result.output
