@@ -109,10 +109,10 @@ def main() -> None:
     items_rate = first["items_scraped"] / elapsed
     ratio = pages_rate / bench_rate
     incremental = second["elapsed_s"] / elapsed
-    details = first["pages_fetched"] - first["list_pages"] - first["attachments_read"]
     print(
-        f"portal: scale {args.scale}, {first['list_pages']} list pages, ~{details} detail pages, "
-        f"{first['attachments_read']} attachments read, {first['items_new']} records stored"
+        f"portal: scale {args.scale}, {first['list_pages']} list pages, "
+        f"{first['detail_pages']} detail pages, {first['attachments_read']} attachments read, "
+        f"{first['items_new']} records stored"
     )
     print(
         f"first crawl:        {elapsed:7.1f} s in crawler ({first_wall:.1f} s wall), "

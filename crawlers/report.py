@@ -46,6 +46,7 @@ def build_report(
         "elapsed_s": round(elapsed, 3),
         "pages_fetched": int(stats.get("downloader/response_count", 0)),
         "list_pages": int(getattr(spider, "list_pages", 0)),
+        "detail_pages": int(stats.get("scenehub/pages/detail", 0)),
         "attachments_read": int(stats.get("scenehub/attachments/read", 0)),
         "items_scraped": int(stats.get("scenehub/items/valid", 0)),
         "items_new": len(ids["new"]),
@@ -70,8 +71,9 @@ def format_report(report: dict[str, Any]) -> str:
         f"crawl #{report['run_id']} of {report['source']}: {report['status']}"
         f"{' (resumed an interrupted crawl)' if report.get('resumed') else ''}"
         f" in {report['elapsed_s']:.1f}s",
-        f"  pages fetched: {report['pages_fetched']} ({report['list_pages']} list pages, "
-        f"{report['attachments_read']} attachments read)",
+        f"  pages fetched: {report['pages_fetched']} ({report['list_pages']} list, "
+        f"{report.get('detail_pages', 0)} detail pages; {report['attachments_read']} "
+        f"attachments read)",
         f"  items: {report['items_new']} new, {report['items_updated']} updated, "
         f"{report['items_unchanged']} unchanged; dropped {report['dropped_schema']} invalid, "
         f"{report['dropped_duplicate']} duplicate",

@@ -145,6 +145,7 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
             self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
+        self.crawler.stats.inc_value("scenehub/pages/detail")
         done = self.unchanged(response)
         if done is not None:
             yield done
