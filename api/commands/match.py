@@ -23,7 +23,7 @@ from core.normalize.dates import DateParseError, parse_date
 from core.normalize.money import parse_money
 from core.records import RecordKind
 from core.settings import get_settings
-from core.store import RecordStore
+from core.store import RecordNotFound, RecordStore
 from matching.embedders import EmbedderError, make_embedder
 from matching.engine import Matcher
 from matching.errors import MatchingError
@@ -153,8 +153,21 @@ def register(app: typer.Typer) -> None:
     @app.command("index")
     def index(embedder: EmbedderOption = None) -> None:
         """Build or update the scene and capability indexes from the store."""
+        from rich.console import Console
+        from rich.progress import Progress
+
         matcher = make_matcher(embedder)
-        with user_errors():
+        with Progress(console=Console(stderr=True), transient=True) as bar, user_errors():
+            task = bar.add_task("syncing with the store", total=None)
+
+            def embedded(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            def stage(message: str) -> None:
+                bar.update(task, description=message)
+
+            matcher.embedder.progress = embedded
+            matcher.progress = stage
             reports = matcher.build()
         for kind, report in reports.items():
             if report.rebuilt_reason:
@@ -210,10 +223,11 @@ def register(app: typer.Typer) -> None:
         with user_errors():
             record_id = scene or capability
             if record_id is not None:
-                record = matcher.store.get(record_id) if _exists(matcher.store, record_id) else None
+                try:
+                    record = matcher.store.get(record_id)
+                except RecordNotFound as exc:
+                    raise MatchingError(f"no record with id {record_id!r} in the store") from exc
                 wanted = RecordKind.SCENE if scene else RecordKind.CAPABILITY
-                if record is None:
-                    raise MatchingError(f"no record with id {record_id!r} in the store")
                 if record.kind is not wanted:
                     raise MatchingError(
                         f"{record_id} is a {record.kind.value}, not a {wanted.value}"
@@ -303,10 +317,6 @@ def _print_sweep(runs: Any, qrels: dict[str, dict[str, int]], spec: str) -> None
         mark = "  <- chosen" if row is chosen else ""
         typer.echo(f"{row.dev:7.4f} {row.test:7.4f}  {row.config.describe()}{mark}")
     typer.echo(f"rule: best dev within {TOLERANCE} counts as tied; fewest knobs wins")
-
-
-def _exists(store: RecordStore, record_id: str) -> bool:
-    return bool(list(store.iter_records(ids=[record_id])))
 
 
 def _register_subscriptions(app: typer.Typer) -> None:

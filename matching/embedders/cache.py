@@ -97,7 +97,7 @@ class CachedEmbedder:
         self.dim = embedder.dim
         self.misses = 0
         self._batch = batch
-        self._progress = progress
+        self.progress = progress  # (done, total) of the passages that miss the cache
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
         return self.inner.encode_queries(texts)
@@ -118,8 +118,8 @@ class CachedEmbedder:
             found.update(fresh)
             done += len(chunk)
             self.misses += len(chunk)
-            if self._progress:
-                self._progress(done, len(pending))
+            if self.progress:
+                self.progress(done, len(pending))
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, digest in enumerate(hashes):
             out[i] = found[digest]
