@@ -18,7 +18,7 @@ branch_labels = None
 depends_on = None
 
 
-def _snapshot_fk() -> sa.Column:  # type: ignore[type-arg]
+def _snapshot_fk() -> sa.Column[int]:
     return sa.Column(
         "snapshot_id",
         sa.Integer,
