@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,7 +25,7 @@ from core.normalize.money import parse_money
 from core.records import RecordKind
 from core.settings import get_settings
 from core.store import RecordNotFound, RecordStore
-from matching.embedders import EmbedderError, make_embedder
+from matching.embedders import Embedder, EmbedderError, make_embedder
 from matching.engine import Matcher
 from matching.errors import MatchingError
 from matching.facets import Filters
@@ -79,9 +80,15 @@ def make_matcher(
     settings = get_settings()
     spec = embedder or settings.embedder
     with user_errors():
-        model = make_embedder(spec)
+        model = _load_embedder(spec)
     matcher = Matcher(store or get_store(), home or settings.home, model, progress=_say)
     return matcher
+
+
+@lru_cache(maxsize=4)
+def _load_embedder(spec: str) -> Embedder:
+    """Models are stateless once loaded: one per spec per process (tests, a long shell)."""
+    return make_embedder(spec)
 
 
 def _money(value: str | None, name: str) -> int | None:
