@@ -59,7 +59,7 @@ SHORT = {
 }
 
 
-def _print_run(run: RankingRun) -> None:
+def print_run(run: RankingRun) -> None:
     console = Console(width=max(Console().width, 150))
     table = Table(
         title=f"{run.category} as of {run.as_of} "
@@ -179,7 +179,7 @@ def register(app: typer.Typer) -> None:
                 json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
             )
         else:
-            _print_run(run)
+            print_run(run)
 
     @group.command("export")
     def export_command(
@@ -222,7 +222,7 @@ def register(app: typer.Typer) -> None:
         except ContribError as exc:
             _fail(str(exc))
         for run in runs:
-            _print_run(run)
+            print_run(run)
 
     hub_group = typer.Typer(
         help="The offline sample hub (HF, ModelScope, GitHub API shapes).", no_args_is_help=True

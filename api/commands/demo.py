@@ -1,9 +1,19 @@
-"""``scenehub demo``: the main job on embedded defaults, end to end, no server needed."""
+"""``scenehub demo``: the main job on embedded defaults, end to end, no server needed.
+
+1. ingest the bundled sample lists (JSONL, and a GBK CSV as many portals publish);
+2. crawl the offline sample portal (GBK list/detail pages, an HTML table, xlsx/xls/docx/pdf
+   attachments) into the store;
+3. build the matching indexes and match a scene to suppliers, and free text to suppliers;
+4. pull six monthly snapshots from the offline sample hub and rank award candidates.
+
+Every step is idempotent: a second run stores nothing new and reuses indexes and snapshots.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -16,6 +26,8 @@ SAMPLE_FILES: tuple[tuple[str, RecordKind], ...] = (
     ("scenes.jsonl", RecordKind.SCENE),
     ("capabilities.csv", RecordKind.CAPABILITY),  # GBK-encoded, as many portals publish
 )
+DEMO_SCENE = "HZ-2025-S002"  # 三甲医院医学影像AI辅助诊断
+DEMO_TEXT = "无人机巡检"
 
 
 def sample_path(name: str) -> Path:
@@ -30,17 +42,54 @@ def ingest_samples(console: Console) -> None:
         console.print(f"[bold]ingest[/] {name}: {report.summary()}")
 
 
+def crawl_portal(console: Console) -> None:
+    from api.commands.crawl import crawl_sample_portal
+    from crawlers.report import format_report
+
+    console.print(format_report(crawl_sample_portal()))
+
+
+def match_examples(console: Console) -> None:
+    from api.commands.match import make_matcher, print_matches
+
+    matcher = make_matcher(None)
+    for kind, report in matcher.build().items():
+        console.print(f"[bold]index[/] {kind.value}: {report.summary()}")
+    scene = get_store().get(DEMO_SCENE)
+    console.rule(f"suppliers for {scene.id} {scene.title}")
+    print_matches(matcher.match_record(DEMO_SCENE, top_k=5), as_json=False)
+    console.rule(f"suppliers for the text {DEMO_TEXT!r}")
+    print_matches(matcher.match_text(DEMO_TEXT, RecordKind.CAPABILITY, top_k=5), as_json=False)
+
+
+def rank_contributors(console: Console, months: int) -> None:
+    from api.commands.contrib import print_run
+    from contrib.demo import sample_rankings
+
+    for run in sample_rankings(get_store().engine, months=months, progress=console.print):
+        print_run(run)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("demo")
-    def demo() -> None:
-        """Ingest the bundled sample lists into the store and print them."""
+    def demo(
+        months: Annotated[
+            int, typer.Option(min=1, max=12, help="Monthly hub snapshots to pull.")
+        ] = 6,
+    ) -> None:
+        """Run the whole job offline: ingest, crawl, index and match, pull and rank."""
         console = Console()
+        console.rule("1. ingest the bundled sample lists")
         ingest_samples(console)
+        console.rule("2. crawl the offline sample portal")
+        crawl_portal(console)
         store = get_store()
-        for kind in RecordKind:
-            console.rule(f"{kind.value} records ({store.count(kind)})")
-            for record in store.iter_records(kind=kind):
-                console.print(
-                    f"{record.id}  {record.title}  [dim]{record.org or ''}  "
-                    f"{'、'.join(record.domains)}  {record.district or ''}  v{record.version}[/]"
-                )
+        console.print(
+            f"store: {store.count(RecordKind.SCENE)} scenes, "
+            f"{store.count(RecordKind.CAPABILITY)} capabilities "
+            "(scenehub records list / show ID --history)"
+        )
+        console.rule("3. match scenes and suppliers")
+        match_examples(console)
+        console.rule("4. rank open-source award candidates")
+        rank_contributors(console, months)

@@ -129,7 +129,7 @@ def build_filters(
     )
 
 
-def _print_matches(matches: list[Match], as_json: bool) -> None:
+def print_matches(matches: list[Match], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps([m.as_dict() for m in matches], ensure_ascii=False, indent=1))
         return
@@ -255,7 +255,7 @@ def register(app: typer.Typer) -> None:
         for report in matcher.reports.values():
             if report.rebuilt_reason:
                 typer.echo(f"warning: {report.rebuilt_reason}", err=True)
-        _print_matches(results, as_json)
+        print_matches(results, as_json)
 
     @app.command("eval")
     def evaluate_gold(
