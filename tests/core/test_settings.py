@@ -59,3 +59,11 @@ def test_db_upgrade_is_idempotent(home: Path, runner: CliRunner) -> None:
     assert first.stdout.strip() == f"schema at {', '.join(sorted(heads))}"
     assert runner.invoke(app, ["db", "upgrade"]).stdout == first.stdout
     assert (home / "scenehub.db").exists()
+
+
+def test_unknown_embedder_is_refused_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCENEHUB_EMBEDDER", "bert")
+    with pytest.raises(SettingsError, match=r"SCENEHUB_EMBEDDER: .*unknown embedder 'bert'"):
+        load_settings()
+    monkeypatch.setenv("SCENEHUB_EMBEDDER", "sentence-transformers:BAAI/bge-small-zh-v1.5")
+    assert load_settings().embedder == "sentence-transformers:BAAI/bge-small-zh-v1.5"
