@@ -46,6 +46,23 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "list_name",
 )
 
+#: Optional free-text fields as published (title aside): cleaned alike by every importer.
+TEXT_FIELDS: tuple[str, ...] = (
+    "org",
+    "domain_raw",
+    "description",
+    "tech_requirements",
+    "district",
+    "region",
+    "contact",
+    "cooperation_mode",
+    "qualifications",
+    "cases",
+    "product",
+    "batch",
+    "list_name",
+)
+
 PROVENANCE_FIELDS: tuple[str, ...] = ("source_url", "attachment_url", "raw")
 BOOKKEEPING_FIELDS: tuple[str, ...] = ("content_hash", "first_seen", "last_seen", "version")
 
@@ -88,24 +105,7 @@ class Record(BaseModel):
             raise ValueError("id must be non-empty and contain no whitespace or control characters")
         return value
 
-    @field_validator(
-        "org",
-        "domain_raw",
-        "description",
-        "tech_requirements",
-        "district",
-        "region",
-        "contact",
-        "cooperation_mode",
-        "qualifications",
-        "cases",
-        "product",
-        "batch",
-        "list_name",
-        "source_url",
-        "attachment_url",
-        mode="after",
-    )
+    @field_validator(*(*TEXT_FIELDS, "source_url", "attachment_url"), mode="after")
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from core.normalize.text import clean_text
+from core.records import TEXT_FIELDS as RECORD_TEXT_FIELDS
 from crawlers.items import RowItem
 from crawlers.pipelines.base import FieldPipeline
 
-TEXT_FIELDS = (
-    "title",
-    "org",
-    "domain_raw",
-    "description",
-    "tech_requirements",
-    "district",
-    "region",
-    "contact",
-    "cooperation_mode",
-    "qualifications",
-    "cases",
-    "product",
-    "batch",
-    "list_name",
-)
+TEXT_FIELDS = ("title", *RECORD_TEXT_FIELDS)
 
 
 class NormalizeTextPipeline(FieldPipeline):
