@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import contrib, crawl, db, demo, ingest, match, records, serve
+from api.commands import alerts, contrib, crawl, db, demo, ingest, match, records, serve
 from core.settings import SettingsError
 
 app = typer.Typer(
@@ -15,7 +15,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for module in (db, ingest, records, serve, demo, crawl, match, contrib):
+for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib):
     module.register(app)
 
 

@@ -1,4 +1,4 @@
-"""``scenehub index | match | eval | subscribe | alerts``: the matching commands.
+"""``scenehub index | match | eval``: the matching commands (subscriptions: ``alerts.py``).
 
 ``match --json`` prints ``[{"id", "rank", "score", "explanation"}]``; other tools rely on
 that shape. Every bad input (unknown id, empty text, a filter value no record has, an
@@ -12,7 +12,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -311,8 +311,6 @@ def register(app: typer.Typer) -> None:
             if not use_store:
                 store.engine.dispose()
 
-    _register_subscriptions(app)
-
 
 def _print_sweep(runs: Any, qrels: dict[str, dict[str, int]], spec: str) -> None:
     from matching.evaluation.sweep import TOLERANCE, sweep
@@ -324,96 +322,3 @@ def _print_sweep(runs: Any, qrels: dict[str, dict[str, int]], spec: str) -> None
         mark = "  <- chosen" if row is chosen else ""
         typer.echo(f"{row.dev:7.4f} {row.test:7.4f}  {row.config.describe()}{mark}")
     typer.echo(f"rule: best dev within {TOLERANCE} counts as tied; fewest knobs wins")
-
-
-def _register_subscriptions(app: typer.Typer) -> None:
-    from matching.subscriptions import Subscriptions
-
-    group = typer.Typer(
-        help="Saved profile queries that `scenehub alerts` runs.", no_args_is_help=True
-    )
-
-    @group.command("add")
-    def add(
-        name: Annotated[str, typer.Argument(help="A unique name, e.g. the firm.")],
-        text: Annotated[str, typer.Option("--text", help="The profile query.")],
-        against: Annotated[RecordKind, typer.Option("--against")] = RecordKind.SCENE,
-        threshold: Annotated[
-            float, typer.Option("--threshold", help="Minimum fused score, 0-1.")
-        ] = 0.5,
-        top_k: Annotated[int, typer.Option("--top-k", min=1)] = 20,
-        embedder: EmbedderOption = None,
-        domain: DomainOpt = None,
-        district: DistrictOpt = None,
-        region: RegionOpt = None,
-        batch: BatchOpt = None,
-        source: SourceOpt = None,
-        open_only: OpenOpt = False,
-        open_on: OpenOnOpt = None,
-        budget_min: BudgetMinOpt = None,
-        budget_max: BudgetMaxOpt = None,
-    ) -> None:
-        """Save a subscription; its filters are checked against the index now."""
-        filters = build_filters(
-            domain, district, region, batch, source, open_only, open_on, budget_min, budget_max
-        )
-        with user_errors():
-            sub = Subscriptions(make_matcher(embedder)).add(
-                name, text, against=against, filters=filters, threshold=threshold, top_k=top_k
-            )
-        typer.echo(f"subscription {sub.name!r} saved (id {sub.id}); alerts start from now")
-
-    @group.command("list")
-    def list_subscriptions(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-        """List subscriptions and when each last ran."""
-        subs = Subscriptions(make_matcher(None)).all()
-        if as_json:
-            typer.echo(json.dumps([s.as_dict() for s in subs], ensure_ascii=False, indent=1))
-            return
-        for s in subs:
-            ran = s.last_run_at.isoformat(timespec="seconds") if s.last_run_at else "never"
-            where = f"against {s.against.value}, threshold {s.threshold}"
-            typer.echo(f"{s.name}: {s.query!r} {where}, last run {ran}")
-
-    @group.command("remove")
-    def remove(name: str) -> None:
-        """Delete a subscription."""
-        with user_errors():
-            Subscriptions(make_matcher(None)).remove(name)
-        typer.echo(f"subscription {name!r} removed")
-
-    app.add_typer(group, name="subscribe")
-
-    @app.command("alerts")
-    def alerts(
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-        dry_run: Annotated[
-            bool, typer.Option("--dry-run", help="Do not move the last-run time.")
-        ] = False,
-        embedder: EmbedderOption = None,
-    ) -> None:
-        """Per subscription: new records since its last run that match above its threshold."""
-        with user_errors():
-            batches = Subscriptions(make_matcher(embedder)).alerts(
-                now=datetime.now(UTC), mark=not dry_run
-            )
-        if as_json:
-            payload: list[dict[str, Any]] = [
-                {
-                    "subscription": a.subscription.name,
-                    "since": a.since.isoformat(),
-                    "new_records": a.new_records,
-                    "matches": [m.as_dict() for m in a.matches],
-                }
-                for a in batches
-            ]
-            typer.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-            return
-        if not batches:
-            typer.echo("no subscriptions.")
-        for a in batches:
-            since = a.since.isoformat(timespec="seconds")
-            found = f"{len(a.matches)} alert(s) among {a.new_records} new since {since}"
-            typer.echo(f"{a.subscription.name}: {found}")
-            for m in a.matches:
-                typer.echo(f"  {m.score:.3f}  {m.id}  {m.explanation['record']['title']}")
