@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import records
+from api.routes import matches, rankings, records
 
 
 def create_app() -> FastAPI:
@@ -14,6 +14,8 @@ def create_app() -> FastAPI:
         version="0.1.0",
     )
     app.include_router(records.router)
+    app.include_router(matches.router)
+    app.include_router(rankings.router)
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

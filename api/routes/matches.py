@@ -1,0 +1,63 @@
+"""``/match``: suppliers for a scene, scenes for a supplier, or records for free text.
+
+Same scorer and JSON shape as ``scenehub match --json``: ``[{"id", "rank", "score",
+"explanation"}]``. One matcher per process, loaded on first use and kept in memory; a lock
+serialises index syncs, since a request may update the index from the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+
+from api.deps import get_store
+from core.records import RecordKind
+from core.settings import get_settings
+from matching.embedders import make_embedder
+from matching.engine import Matcher
+from matching.errors import MatchingError
+from matching.facets import Filters
+
+router = APIRouter(prefix="/match", tags=["match"])
+_lock = threading.Lock()
+
+TopK = Annotated[int, Query(ge=1, le=100)]
+Domains = Annotated[list[str] | None, Query(description="Keep these domains (repeatable).")]
+
+
+@lru_cache(maxsize=1)
+def get_matcher() -> Matcher:
+    settings = get_settings()
+    return Matcher(get_store(), settings.home, make_embedder(settings.embedder))
+
+
+def _run(call: Any) -> list[dict[str, Any]]:
+    try:
+        with _lock:
+            return [m.as_dict() for m in call()]
+    except MatchingError as exc:
+        status = 404 if "no record with id" in str(exc) else 422
+        raise HTTPException(status_code=status, detail=str(exc)) from exc
+
+
+@router.get("/record/{record_id}")
+def match_record(
+    record_id: str, top_k: TopK = 10, domain: Domains = None
+) -> list[dict[str, Any]]:
+    """Suppliers for a scene, or open scenes for a capability."""
+    filters = Filters(domains=list(domain or []))
+    return _run(lambda: get_matcher().match_record(record_id, top_k=top_k, filters=filters))
+
+
+@router.get("/text")
+def match_text(
+    q: Annotated[str, Query(min_length=1, description="Free text, e.g. 无人机巡检")],
+    against: RecordKind = RecordKind.CAPABILITY,
+    top_k: TopK = 10,
+    domain: Domains = None,
+) -> list[dict[str, Any]]:
+    filters = Filters(domains=list(domain or []))
+    return _run(lambda: get_matcher().match_text(q, against, top_k=top_k, filters=filters))
