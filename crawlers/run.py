@@ -81,7 +81,7 @@ def crawl(
     run_id, resumed = state.start_run(
         source.name, source.kind, list(source.start_urls), shared=bool(distributed)
     )
-    page_states = state.pages(source.name)
+    page_states = state.pages(source.state_key)
     started = time.perf_counter()
     process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides, distributed))
     crawler = process.create_crawler(spider_class(source))

@@ -43,6 +43,13 @@ class Source:
     schedule: str | None = None  # e.g. "daily 06:00"; run by the operator's scheduler
     path: str | None = None
 
+    @property
+    def state_key(self) -> str:
+        """Whose page state a crawl reads and writes. Rows are read for one kind: re-crawling
+        with another ``--kind`` (after "kind undecided") must re-read every page, so each
+        explicit kind keeps its own state."""
+        return self.name if self.kind == "auto" else f"{self.name}#{self.kind}"
+
     def with_base_url(self, base_url: str) -> Source:
         """The same source served elsewhere (the sample portal on another port)."""
         base = urlsplit(base_url)

@@ -28,7 +28,7 @@ from crawlers.extraction.links import item_links, pagination_urls
 from crawlers.items import RowItem
 from crawlers.sources import Source
 from crawlers.spiders.failures import failure_reason
-from crawlers.spiders.incremental import IncrementalMixin, entry_dates
+from crawlers.spiders.incremental import IncrementalMixin, entry_dates, hub_page_done
 from crawlers.state import PageState
 
 _YEAR_IN_URL = re.compile(r"(?:t|/)(20\d{2})(?:\d{2})")
@@ -65,7 +65,7 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
         self.pages_seen: set[str] = set(source.start_urls)
 
     def name_for_state(self) -> str:
-        return self.source.name
+        return self.source.state_key
 
     # -- requests ----------------------------------------------------------------
 
@@ -158,10 +158,14 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
             for item in self.detail_items(response, response.meta.get("link_text")):
                 count += isinstance(item, RowItem)
                 yield item
+            links_files = self.follow_attachments and bool(
+                attachment_links(response.selector, response.url)
+            )
         except Exception as exc:
             self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
             return
-        yield self.page_done(response, count)
+        done = self.page_done(response, count)
+        yield hub_page_done(done) if links_files else done
 
     def parse_attachment(self, response: Response) -> Iterator[Any]:
         done = self.unchanged(response)

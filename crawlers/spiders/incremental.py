@@ -101,3 +101,13 @@ class IncrementalMixin:
             content_hash=digest or hashlib.sha256(response.body).hexdigest(),
             items=items,
         )
+
+
+def hub_page_done(done: PageDone) -> PageDone:
+    """A page that links attachments is re-read on every crawl, like a list page: its
+    children (each with its own state) are then re-queued, so an attachment that failed,
+    or whose items were lost to a kill, is fetched again. Unchanged children are skipped."""
+    done.content_hash = None
+    done.etag = None
+    done.last_modified = None
+    return done
