@@ -217,3 +217,10 @@ def map_headers(headers: list[str]) -> list[ColumnMapping]:
 def header_score(cells: list[str]) -> int:
     """How many cells of a row look like known headers: used to find the header row."""
     return sum(1 for cell in cells if cell and _INDEX.get(header_key(cell)))
+
+
+def join_repeated(field: str, existing: str, value: str) -> str:
+    """Two columns mapped to one field (联系人 + 联系电话, 简介 + 正文): keep both, one rule
+    for every importer so the same row hashes the same whichever way it came in."""
+    joint = " " if field == "contact" else "；"
+    return f"{existing}{joint}{value}"

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.headers import map_headers
+from core.headers import join_repeated, map_headers
 from core.normalize.dates import DateParseError, parse_date
 from core.normalize.districts import normalize_district
 from core.normalize.domains import normalize_domains
@@ -101,7 +101,7 @@ def record_from_table_row(
         else:
             text = clean_text(value)
             if text and mapping.field in fields and mapping.field not in {"title", "id", "kind"}:
-                fields[mapping.field] = f"{fields[mapping.field]}；{text}"  # 联系人 + 联系电话
+                fields[mapping.field] = join_repeated(mapping.field, fields[mapping.field], text)
             elif text:
                 fields[mapping.field] = text
     if "district" in fields:

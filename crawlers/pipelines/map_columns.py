@@ -7,7 +7,7 @@ Unknown columns stay only in the raw row.
 
 from __future__ import annotations
 
-from core.headers import map_headers
+from core.headers import join_repeated, map_headers
 from crawlers.extraction.classify import classify
 from crawlers.items import RowItem
 from crawlers.pipelines.base import FieldPipeline
@@ -24,8 +24,9 @@ class MapColumnsPipeline(FieldPipeline):
             if value is None or value == "":
                 continue
             if mapping.field in item.fields and mapping.field not in {"title", "id"}:
-                joint = " " if mapping.field == "contact" else "；"  # 联系人 + 联系电话
-                item.fields[mapping.field] = f"{item.fields[mapping.field]}{joint}{value}"
+                item.fields[mapping.field] = join_repeated(
+                    mapping.field, item.fields[mapping.field], value
+                )
             else:
                 item.fields.setdefault(mapping.field, value)
             item.columns.setdefault(mapping.field, mapping.header)

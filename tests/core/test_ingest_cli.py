@@ -112,7 +112,17 @@ def test_gbk_csv_with_chinese_headers(cli_env: Path, runner: CliRunner, tmp_path
     with path.open("w", encoding="gbk", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["序号", "公司名称", "企业与产品简介", "场景能力", "类别", "所在区县", "备注"]
+            [
+                "序号",
+                "公司名称",
+                "企业与产品简介",
+                "场景能力",
+                "类别",
+                "所在区县",
+                "备注",
+                "联系人",
+                "联系电话",
+            ]
         )
         writer.writerow(
             [
@@ -123,6 +133,8 @@ def test_gbk_csv_with_chinese_headers(cli_env: Path, runner: CliRunner, tmp_path
                 "医疗",
                 "杭州市滨江区",
                 "三类证",
+                "李工",
+                "0571-88880000",
             ]
         )
     result = runner.invoke(app, ["ingest", str(path), "--kind", "capability"])
@@ -133,6 +145,7 @@ def test_gbk_csv_with_chinese_headers(cli_env: Path, runner: CliRunner, tmp_path
     assert (record["district"], record["region"]) == ("滨江区", "杭州")
     assert record["raw"]["备注"] == "三类证"
     assert record["raw"]["所在区县"] == "杭州市滨江区"
+    assert record["contact"] == "李工 0571-88880000"  # two columns, one field, as crawls join
 
 
 def test_xlsx_header_not_on_first_row(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
