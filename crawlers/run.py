@@ -129,12 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     overrides: dict[str, Any] = {"SCENEHUB_PROGRESS": args.progress}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = json.loads(value)  # numbers, true/false, lists
-        except ValueError:
-            overrides[key] = value
+    try:
+        overrides.update(parse_overrides(args.set))
+    except ValueError as exc:
+        print(f"error: --set {exc}", file=sys.stderr)
+        return 2
     distributed = None
     if args.distributed or args.join:
         from crawlers.distributed import redis_settings
@@ -143,6 +142,34 @@ def main(argv: list[str] | None = None) -> int:
     report = crawl(source, settings.resolved_database_url, args.fast, overrides, distributed)
     print(json.dumps(report, ensure_ascii=False, default=str))
     return 0 if report.get("status") in {"finished", "interrupted"} else 1
+
+
+def parse_overrides(items: list[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` Scrapy settings; values parsed as JSON when they are (numbers, true,
+    lists). A value whose type disagrees with Scrapy's default for a number or a switch is
+    refused here, not discovered as a failure on every request."""
+    from scrapy.settings import default_settings
+
+    overrides: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip() or not key.replace("_", "").isalnum() or not key.isupper():
+            raise ValueError(f"{item!r}: expected KEY=VALUE with an upper-case Scrapy setting name")
+        try:
+            value: Any = json.loads(text)
+        except ValueError:
+            value = text
+        default = getattr(default_settings, key, None)
+        if isinstance(default, bool) and not isinstance(value, bool):
+            raise ValueError(f"{key} takes true or false, not {text!r}")
+        if (
+            isinstance(default, int | float)
+            and not isinstance(default, bool)
+            and (isinstance(value, bool) or not isinstance(value, int | float))
+        ):
+            raise ValueError(f"{key} takes a number, not {text!r}")
+        overrides[key] = value
+    return overrides
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ def _parse(path: Path) -> Source:
     for url in data["start_urls"]:
         if urlsplit(str(url)).scheme not in {"http", "https"}:
             raise SourceError(f"{path}: start URL {url!r} is not http(s)")
+    _check_types(path, data)
     data["start_urls"] = tuple(data["start_urls"])
     data["allowed_domains"] = tuple(
         data.get("allowed_domains") or {urlsplit(u).hostname for u in data["start_urls"]}
@@ -106,6 +107,45 @@ def _parse(path: Path) -> Source:
         return Source(**data, path=str(path))
     except TypeError as exc:
         raise SourceError(f"{path}: {exc}") from exc
+
+
+#: the TOML type each optional key must have (bool is not accepted where a number is)
+_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,),
+    "description": (str,),
+    "item_selector": (str,),
+    "json_items": (str,),
+    "spider": (str,),
+    "encoding": (str,),
+    "robots_reason": (str,),
+    "schedule": (str,),
+    "follow_pagination": (bool,),
+    "obey_robots": (bool,),
+    "max_pages": (int,),
+    "concurrency": (int,),
+    "download_delay": (int, float),
+    "revisit_days": (int, float),
+}
+
+
+def _check_types(path: Path, data: dict[str, object]) -> None:
+    for key, types in _TYPES.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        wrong_bool = isinstance(value, bool) and bool not in types
+        if wrong_bool or not isinstance(value, types):
+            wanted = " or ".join(t.__name__ for t in types)
+            raise SourceError(f"{path}: {key} must be {wanted}, not {value!r}")
+        if key in {"max_pages", "concurrency", "download_delay", "revisit_days"} and (
+            isinstance(value, int | float) and value < 0
+        ):
+            raise SourceError(f"{path}: {key} must not be negative, not {value!r}")
+    domains = data.get("allowed_domains")
+    if domains is not None and (
+        not isinstance(domains, list) or not all(isinstance(d, str) for d in domains)
+    ):
+        raise SourceError(f"{path}: allowed_domains must be a list of host names")
 
 
 def load_sources(*extra_dirs: Path) -> dict[str, Source]:

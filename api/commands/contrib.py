@@ -207,7 +207,10 @@ def register(app: typer.Typer) -> None:
         if output is None:
             sys.stdout.buffer.write(data)
         else:
-            output.write_bytes(data)
+            try:
+                output.write_bytes(data)
+            except OSError as exc:
+                _fail(f"cannot write {output}: {exc.strerror}")
             typer.echo(f"wrote {output} ({len(data):,} bytes)")
 
     @group.command("demo")

@@ -87,8 +87,12 @@ def register(app: typer.Typer) -> None:
         if output is None:
             count = write_records(records, sys.stdout, export_format)
         else:
-            with output.open("w", encoding="utf-8", newline="") as out:
-                count = write_records(records, out, export_format)
+            try:
+                with output.open("w", encoding="utf-8", newline="") as out:
+                    count = write_records(records, out, export_format)
+            except OSError as exc:
+                typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+                raise typer.Exit(1) from exc
             typer.echo(f"wrote {count} records to {output}", err=True)
 
     app.add_typer(group, name="records")

@@ -238,3 +238,10 @@ def test_csv_export_has_every_field(cli_env: Path, runner: CliRunner, tmp_path: 
     assert json.loads(row["raw"]) == FULL_RECORD["raw"]
     bad = runner.invoke(app, ["records", "export", "--format", "xml"])
     assert bad.exit_code == 2 and "unknown format 'xml'" in bad.stderr
+
+
+def test_export_to_an_unwritable_path(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "missing-dir" / "out.jsonl"
+    result = runner.invoke(app, ["records", "export", "-o", str(target)])
+    assert result.exit_code == 1
+    assert f"cannot write {target}: No such file or directory" in result.stderr
