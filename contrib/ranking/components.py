@@ -12,6 +12,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from contrib.graphs.accounts import AccountMap
 from contrib.graphs.contribution import bot_reasons, openrank_history
 from contrib.ranking.config import AwardConfig, Category
 from contrib.ranking.inputs import MonthData, RankingInputs
@@ -43,7 +44,7 @@ def category_totals(
     for repo in month.stats:
         if repo.kind not in kinds:
             continue
-        enterprise = inputs.accounts.enterprise_of_repo(repo)
+        enterprise = month.accounts.enterprise_of_repo(repo)
         if enterprise is None:
             continue
         t = out[enterprise]
@@ -72,14 +73,14 @@ def consistency(
 
 
 def benchmark_standing(
-    stats: list[RepoStat], inputs: RankingInputs
+    stats: list[RepoStat], accounts: AccountMap
 ) -> dict[str, tuple[float, list[str]]]:
     """Enterprise → (mean best percentile over verified benchmarks, evidence URLs)."""
     boards: dict[str, list[tuple[float, str, str]]] = defaultdict(list)
     for repo in stats:
         if repo.kind is not RepoKind.MODEL or repo.hub is not Hub.HF:
             continue
-        enterprise = inputs.accounts.enterprise_of_repo(repo)
+        enterprise = accounts.enterprise_of_repo(repo)
         for entry in repo.eval_results:
             if entry.get("verified") and enterprise:
                 boards[f"{entry['dataset']}/{entry.get('task')}"].append(
@@ -105,7 +106,7 @@ def benchmark_over_months(inputs: RankingInputs) -> dict[str, tuple[float, int, 
     "模型性能排名持续领先": a month without a verified result counts as 0, so only
     sustained standing scores high.
     """
-    monthly = [benchmark_standing(m.stats, inputs) for m in inputs.months]
+    monthly = [benchmark_standing(m.stats, m.accounts) for m in inputs.months]
     names = sorted({name for month in monthly for name in month})
     out = {}
     for name in names:

@@ -18,6 +18,9 @@ class MonthData:
     snapshot: SnapshotInfo
     stats: list[RepoStat]
     activity: list[Activity]
+    #: who owned which account that month: the registry frozen into the snapshot, so a
+    #: later reassignment never moves an earlier month's downloads
+    accounts: AccountMap
 
     @property
     def month(self) -> str:
@@ -49,5 +52,8 @@ def load_inputs(engine: Engine, as_of: date | None, max_months: int = 12) -> Ran
     for snap in snapshots:
         per_month[snap.as_of.strftime("%Y-%m")] = snap  # later in the month wins
     chosen = [per_month[k] for k in sorted(per_month)][-max_months:]
-    months = [MonthData(s, store.repo_stats(s.id), store.activity(s.id)) for s in chosen]
-    return RankingInputs(months, AccountMap(chosen[-1].registry))
+    months = [
+        MonthData(s, store.repo_stats(s.id), store.activity(s.id), AccountMap(s.registry))
+        for s in chosen
+    ]
+    return RankingInputs(months, months[-1].accounts)

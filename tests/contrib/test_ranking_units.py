@@ -206,13 +206,49 @@ def test_benchmark_standing_must_be_sustained_over_months() -> None:
             SnapshotInfo(1, date(2026, 1, 1), "complete", registry, "h", {}),
             [evaluated("b-org/m", 80.0), evaluated("a-org/m", 90.0, verified=False)],
             [],
+            AccountMap(registry),
         ),
         MonthData(
             SnapshotInfo(2, date(2026, 2, 1), "complete", registry, "h", {}),
             [evaluated("b-org/m", 80.0), evaluated("a-org/m", 90.0)],
             [],
+            AccountMap(registry),
         ),
     ]
     standing = benchmark_over_months(RankingInputs(months, AccountMap(registry)))
     assert standing["甲"][:2] == (0.5, 1)  # first of two in month 2 only: (1.0 + 0) / 2
     assert standing["乙"][:2] == (0.75, 2)  # first alone in month 1, second of two in month 2
+
+
+def test_each_month_is_read_with_the_registry_of_its_snapshot() -> None:
+    from contrib.ranking.components import benchmark_over_months
+    from contrib.ranking.inputs import MonthData, RankingInputs
+    from contrib.snapshots import SnapshotInfo
+
+    def evaluated(repo_id: str, value: float) -> RepoStat:
+        stat = _model(repo_id, 10)
+        stat.eval_results = ({"dataset": "d", "task": "t", "value": value, "verified": True},)
+        return stat
+
+    before = _registry()  # a-org belongs to 甲
+    after = Registry(  # a-org moved to 乙 in month 2
+        (Enterprise("甲", accounts={}), Enterprise("乙", accounts={Hub.HF: ("a-org", "b-org")}))
+    )
+    months = [
+        MonthData(
+            SnapshotInfo(1, date(2026, 1, 1), "complete", before, "h1", {}),
+            [evaluated("a-org/m", 90.0)],
+            [],
+            AccountMap(before),
+        ),
+        MonthData(
+            SnapshotInfo(2, date(2026, 2, 1), "complete", after, "h2", {}),
+            [evaluated("a-org/m", 90.0)],
+            [],
+            AccountMap(after),
+        ),
+    ]
+    standing = benchmark_over_months(RankingInputs(months, AccountMap(after)))
+    # month 1 still credits 甲, who owned a-org then; 乙 only from month 2
+    assert standing["甲"][:2] == (0.5, 1)
+    assert standing["乙"][:2] == (0.5, 1)
