@@ -16,7 +16,7 @@ from pathlib import Path
 from core.records import RecordKind
 from core.store import RecordNotFound, RecordStore
 from matching.embedders import CachedEmbedder, Embedder, EmbeddingCache
-from matching.errors import IndexCorrupt, QueryError
+from matching.errors import IndexCorrupt, QueryError, UnknownRecord
 from matching.facets import Filters
 from matching.fusion import DEFAULT_FUSION, FusionConfig
 from matching.index import CorpusIndex, SyncReport
@@ -110,7 +110,7 @@ class Matcher:
         try:
             record = self.store.get(record_id)
         except RecordNotFound as exc:
-            raise QueryError(f"no record with id {record_id!r} in the store") from exc
+            raise UnknownRecord(f"no record with id {record_id!r} in the store") from exc
         query = Query.from_record(record)
         return rank(
             self.corpus(OTHER_SIDE[record.kind]),

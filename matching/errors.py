@@ -15,5 +15,9 @@ class QueryError(MatchingError):
     """Empty or unusable query text, or an unknown record id."""
 
 
+class UnknownRecord(QueryError):
+    """The record to match from is not in the store."""
+
+
 class IndexCorrupt(RuntimeError):
     """An index folder failed its checks; it is rebuilt from the store, never trusted."""

@@ -8,6 +8,7 @@ serialises index syncs, since a request may update the index from the store.
 from __future__ import annotations
 
 import threading
+from datetime import date
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from core.records import RecordKind
 from core.settings import get_settings
 from matching.embedders import make_embedder
 from matching.engine import Matcher
-from matching.errors import MatchingError
+from matching.errors import MatchingError, UnknownRecord
 from matching.facets import Filters
 
 router = APIRouter(prefix="/match", tags=["match"])
@@ -26,6 +27,23 @@ _lock = threading.Lock()
 
 TopK = Annotated[int, Query(ge=1, le=100)]
 Domains = Annotated[list[str] | None, Query(description="Keep these domains (repeatable).")]
+Districts = Annotated[list[str] | None, Query(description="Keep these districts (repeatable).")]
+Regions = Annotated[list[str] | None, Query(description="Keep these cities (repeatable).")]
+OpenOn = Annotated[date | None, Query(description="Only records whose deadline is on or after.")]
+
+
+def _filters(
+    domain: list[str] | None,
+    district: list[str] | None,
+    region: list[str] | None,
+    open_on: date | None,
+) -> Filters:
+    return Filters(
+        domains=list(domain or []),
+        districts=list(district or []),
+        regions=list(region or []),
+        open_on=open_on,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -38,17 +56,23 @@ def _run(call: Any) -> list[dict[str, Any]]:
     try:
         with _lock:
             return [m.as_dict() for m in call()]
+    except UnknownRecord as exc:
+        raise HTTPException(status_code=404, detail=str(exc)) from exc
     except MatchingError as exc:
-        status = 404 if "no record with id" in str(exc) else 422
-        raise HTTPException(status_code=status, detail=str(exc)) from exc
+        raise HTTPException(status_code=422, detail=str(exc)) from exc
 
 
 @router.get("/record/{record_id}")
 def match_record(
-    record_id: str, top_k: TopK = 10, domain: Domains = None
+    record_id: str,
+    top_k: TopK = 10,
+    domain: Domains = None,
+    district: Districts = None,
+    region: Regions = None,
+    open_on: OpenOn = None,
 ) -> list[dict[str, Any]]:
     """Suppliers for a scene, or open scenes for a capability."""
-    filters = Filters(domains=list(domain or []))
+    filters = _filters(domain, district, region, open_on)
     return _run(lambda: get_matcher().match_record(record_id, top_k=top_k, filters=filters))
 
 
@@ -58,6 +82,9 @@ def match_text(
     against: RecordKind = RecordKind.CAPABILITY,
     top_k: TopK = 10,
     domain: Domains = None,
+    district: Districts = None,
+    region: Regions = None,
+    open_on: OpenOn = None,
 ) -> list[dict[str, Any]]:
-    filters = Filters(domains=list(domain or []))
+    filters = _filters(domain, district, region, open_on)
     return _run(lambda: get_matcher().match_text(q, against, top_k=top_k, filters=filters))

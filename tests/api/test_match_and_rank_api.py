@@ -36,6 +36,15 @@ def test_scene_to_suppliers_and_text_search(client: TestClient) -> None:
     assert "无人机" in drones[0]["explanation"]["record"]["title"]
 
 
+def test_filters_apply_before_ranking(client: TestClient) -> None:
+    results = client.get(
+        "/match/text", params={"q": "机器人", "against": "capability", "district": "余杭区"}
+    ).json()
+    assert results and all(r["explanation"]["filters"]["district"] == "余杭区" for r in results), (
+        results[:1]
+    )
+
+
 def test_match_errors_are_clear(client: TestClient) -> None:
     missing = client.get("/match/record/NOPE")
     assert missing.status_code == 404 and "NOPE" in missing.json()["detail"]
