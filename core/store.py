@@ -258,10 +258,15 @@ class RecordStore:
         *,
         kind: RecordKind | str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         ids: Iterable[str] | None = None,
         batch_size: int = 1000,
     ) -> Iterator[StoredRecord]:
-        """Current versions ordered by id, streamed in batches (keyset pagination)."""
+        """Current versions ordered by id, streamed in batches (keyset pagination).
+
+        ``since``/``until`` bound ``first_seen`` (exclusive, inclusive): a window that
+        never counts a record twice across consecutive runs.
+        """
         wanted = set(ids) if ids is not None else None
         after = ""
         while True:
@@ -270,6 +275,8 @@ class RecordStore:
                 query = query.where(RecordRow.kind == RecordKind(kind).value)
             if since is not None:
                 query = query.where(RecordRow.first_seen > since)
+            if until is not None:
+                query = query.where(RecordRow.first_seen <= until)
             if wanted is not None:
                 query = query.where(RecordRow.id.in_(wanted))
             with self.session() as session:

@@ -138,7 +138,9 @@ class Subscriptions:
         out: list[Alert] = []
         for sub in self.all():
             since = sub.last_run_at or sub.created_at
-            new_ids = {r.id for r in self.store.iter_records(kind=sub.against, since=since)}
+            new_ids = {
+                r.id for r in self.store.iter_records(kind=sub.against, since=since, until=now)
+            }
             matches: list[Match] = []
             if new_ids:
                 ranked = rank(

@@ -105,3 +105,10 @@ def test_iter_records_pages_through_everything(store: RecordStore) -> None:
     assert seen == sorted(r.id for r in records if r.id)
     assert store.count("capability") == 0
     assert len(store.content_hashes("scene")) == 1234
+
+
+def test_first_seen_window_is_half_open(store: RecordStore) -> None:
+    for day in range(3):
+        store.upsert_many([scene(id=f"W-{day}", title=f"窗口{day}")], now=T0 + timedelta(days=day))
+    window = store.iter_records(since=T0, until=T0 + timedelta(days=1))
+    assert [r.id for r in window] == ["W-1"]
