@@ -67,6 +67,11 @@ def _raw_hash(raw: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def index_key(content_hash: str, source_count: int) -> str:
+    """What :meth:`RecordStore.index_keys` reports for one record."""
+    return f"{content_hash}/{source_count}"
+
+
 class RecordStore:
     """Records on SQLite (default) or PostgreSQL, with history and provenance."""
 
@@ -295,6 +300,26 @@ class RecordStore:
             query = query.where(RecordRow.kind == RecordKind(kind).value)
         with self.session() as session:
             return {rid: digest for rid, digest in session.execute(query)}
+
+    def index_keys(self, kind: RecordKind | str | None = None) -> dict[str, str]:
+        """``{id: "content_hash/sources"}``: changes when the content changes *or* the item
+        is seen at a new source, which indexes that facet on provenance must notice."""
+        sources = (
+            select(
+                RecordSourceRow.record_id,
+                func.count(func.distinct(RecordSourceRow.source_url)).label("n"),
+            )
+            .where(RecordSourceRow.source_url != "")
+            .group_by(RecordSourceRow.record_id)
+            .subquery()
+        )
+        query = select(RecordRow.id, RecordRow.content_hash, sources.c.n).outerjoin(
+            sources, sources.c.record_id == RecordRow.id
+        )
+        if kind is not None:
+            query = query.where(RecordRow.kind == RecordKind(kind).value)
+        with self.session() as session:
+            return {rid: index_key(digest, n or 0) for rid, digest, n in session.execute(query)}
 
     def count(self, kind: RecordKind | str | None = None) -> int:
         query = select(func.count()).select_from(RecordRow)

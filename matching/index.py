@@ -1,6 +1,7 @@
 """One searchable corpus (all scenes, or all capabilities): BM25 + vectors + facets.
 
-The corpus is synced from the store by content hash (``RecordStore.content_hashes``):
+The corpus is synced from the store by content hash and source count
+(``RecordStore.index_keys``):
 new and changed records are re-tokenised and re-embedded (through the embedding cache),
 removed ones dropped, everything else kept. On disk it is a folder whose manifest holds
 SHA-256 checksums of the other files; a folder that fails any check raises
@@ -22,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.records import RecordKind, StoredRecord
-from core.store import RecordStore
+from core.store import RecordStore, index_key
 from matching.embedders import Embedder
 from matching.errors import IndexCorrupt
 from matching.facets import FacetTable, record_facets
@@ -104,7 +105,7 @@ class CorpusIndex:
         self, store: RecordStore, *, progress: Callable[[str], None] | None = None
     ) -> SyncReport:
         """Bring the corpus in line with the store; only changed records cost work."""
-        current = store.content_hashes(self.kind)
+        current = store.index_keys(self.kind)
         known = dict(zip(self.ids, self.hashes, strict=True))
         report = SyncReport(
             added=sorted(set(current) - set(known)),
@@ -137,7 +138,7 @@ class CorpusIndex:
                 new_rows.append(facets)
                 new_docs.append(self.lexical.encode_document(facets["fields"]))
                 new_ids.append(record.id)
-                new_hashes.append(record.content_hash)
+                new_hashes.append(index_key(record.content_hash, len(record.sources)))
         if len(new_ids) != len(todo):
             raise RuntimeError(f"store changed during sync: fetched {len(new_ids)} of {len(todo)}")
         report.embedded = getattr(self.embedder, "misses", len(todo)) - misses_before

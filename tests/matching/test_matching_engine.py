@@ -94,6 +94,25 @@ def test_other_embedder_gets_its_own_index(small_store, tmp_path, bigram_embedde
     assert other.folder(RecordKind.SCENE) != m.folder(RecordKind.SCENE)
 
 
+def test_a_new_source_reaches_the_source_filter(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    m.build()
+    seen_again = (
+        small_store.get("C3")
+        .to_record()
+        .model_copy(update={"source_url": "http://other-portal.example/list/7.html"})
+    )
+    assert small_store.upsert_many([seen_again]).unchanged == ["C3"]  # provenance only
+    m2 = matcher_for(small_store, tmp_path, bigram_embedder)
+    hits = m2.match_text(
+        "巡检",
+        RecordKind.CAPABILITY,
+        filters=Filters(sources=["http://other-portal.example/"]),
+    )
+    assert [h.id for h in hits] == ["C3"]
+    assert m2.reports[RecordKind.CAPABILITY].updated == ["C3"]
+
+
 def test_filters_apply_before_ranking(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
     m = matcher_for(small_store, tmp_path, bigram_embedder)
     # the best matches for this query are 医疗 rows; asking for 制造 must still fill the list
