@@ -3,7 +3,7 @@
 What is measured, and what is modelled
 --------------------------------------
 * Everything on the index side is measured through the real code path: records sit in
-  a SQLite store, ``CorpusIndex.sync`` reads ``content_hashes()``, tokenises, builds
+  a SQLite store, ``CorpusIndex.sync`` reads ``index_keys()``, tokenises, builds
   BM25 and FAISS, saves and checksums the folder.
 * Passage embedding is the one cost measured apart: the embedding rate (texts/s) is
   timed on fresh texts in every run. Vectors come from the embedding cache
