@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +28,14 @@ from core.store import RecordStore, index_key
 from matching.embedders import Embedder
 from matching.errors import IndexCorrupt
 from matching.facets import FacetTable, record_facets
+from matching.filelock import folder_lock
 from matching.lexical.bm25 import LexicalIndex
 from matching.text import field_texts, passage_text
 from matching.vector.faiss_index import DEFAULT_APPROXIMATE_ABOVE, VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rows keyed by RecordStore.index_keys (content hash + sources)
 _FULL_SCAN_ABOVE = 5000  # fetch changed records by a full scan rather than an IN list
 _CHUNK = 2000  # records embedded and tokenised per step
 
@@ -186,9 +188,9 @@ class CorpusIndex:
 
     def save(self, folder: Path) -> None:
         """Write to a sibling temp folder, then swap it in: a crash never leaves half an index."""
-        tmp = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        # a temp folder of this process's own: a CLI run and a server may save at once
+        tmp = Path(tempfile.mkdtemp(prefix=f"{folder.name}.tmp-", dir=folder.parent))
         self.vectors.save(tmp / "vectors.faiss")
         files = [tmp / "vectors.faiss", *self.lexical.save(tmp)]
         rows_path = tmp / "rows.json"
@@ -215,11 +217,11 @@ class CorpusIndex:
             "checksums": {path.name: _sha256(path) for path in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        tmp.rename(folder)
+        with folder_lock(folder):
+            old = Path(tempfile.mkdtemp(prefix=f"{folder.name}.old-", dir=folder.parent))
+            if folder.exists():
+                folder.replace(old / folder.name)
+            tmp.rename(folder)
         shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
@@ -238,6 +240,8 @@ class CorpusIndex:
                 raise IndexCorrupt(
                     f"index format {manifest.get('format')!r} is not {FORMAT_VERSION}"
                 )
+            if manifest.get("kind") != RecordKind(kind).value:
+                raise IndexCorrupt(f"index holds {manifest.get('kind')!r} records, not {kind}")
             if manifest["embedder"] != embedder.name or manifest["dim"] != embedder.dim:
                 raise IndexCorrupt(
                     f"index was built with {manifest['embedder']}, not {embedder.name}"
