@@ -46,12 +46,22 @@ def _run_crawl(args: list[str]) -> dict[str, Any]:
     return report
 
 
-def crawl_sample_portal(scale: int = 1) -> dict[str, Any]:
-    """For the demo: serve the sample portal on a free loopback port, crawl it into the store
-    (politeness off: loopback), stop the portal, return the crawl report."""
+#: the demo serves the portal on one port, so its pages keep their URLs from run to run
+#: (a new port each run would make every item "seen at a new source" again)
+DEMO_PORT = 8750
+
+
+def crawl_sample_portal(scale: int = 1, port: int = DEMO_PORT) -> dict[str, Any]:
+    """For the demo: serve the sample portal on loopback (``port``, or any free port when it
+    is taken), crawl it into the store (politeness off: loopback), stop it, return the report."""
     from crawlers.sample_portal import serve_in_thread
 
-    with serve_in_thread(scale=scale) as portal:
+    try:
+        portal = serve_in_thread(port=port, scale=scale)
+    except OSError:
+        typer.echo(f"port {port} is taken: serving the sample portal on a free port", err=True)
+        portal = serve_in_thread(scale=scale)
+    with portal:
         return _run_crawl(["--source", "sample-portal", "--base-url", portal.url, "--fast"])
 
 

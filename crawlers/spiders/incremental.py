@@ -43,7 +43,9 @@ class IncrementalMixin:
         self, url: str, role: str, announced: str, callback: Callable[..., Any]
     ) -> Request | None:
         """A detail page or attachment; None when the source already holds it unchanged."""
-        fingerprint = _sha(url, announced)
+        # a file linked from several pages (the attachment list and a notice) is announced
+        # with other words on each: its identity is its URL, or it would flip every crawl
+        fingerprint = _sha(url, "" if role == "attachment" else announced)
         state = self.page_states.get(url)
         if (
             state is not None
