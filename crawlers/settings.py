@@ -38,10 +38,26 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawlers.logformatter.QuietDropsLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
+    # first of all: no request to a loopback/private/link-local/metadata address (netguard.py)
+    "crawlers.middlewares.netguard.NetGuardMiddleware": 10,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.robots.QuietRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawlers.middlewares.encoding.EncodingMiddleware": 950,
 }
+
+SPIDER_MIDDLEWARES = {
+    "crawlers.middlewares.limits.StartPagesMiddleware": 60,  # after HttpErrorMiddleware (50)
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawlers.middlewares.limits.CountingDepthMiddleware": 900,
+}
+
+#: the resolver every connection goes through: it never hands out a refused address
+DNS_RESOLVER = "crawlers.middlewares.netguard.GuardedResolver"
+#: networks a crawl may reach although not public (CIDRs); filled from
+#: SCENEHUB_CRAWL_ALLOW_NETWORKS, --allow-network and the source's allow_networks
+SCENEHUB_ALLOW_NETWORKS: list[str] = []
 
 ITEM_PIPELINES = {
     "crawlers.pipelines.map_columns.MapColumnsPipeline": 100,

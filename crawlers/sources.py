@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from crawlers.netguard import NetworkListError, parse_networks
+
 BUILTIN_DIR = Path(__file__).with_name("sources")
 KINDS = ("scene", "capability", "auto")
 SHAPES = ("auto", "list_detail", "table_page", "attachment_list", "json_api")
@@ -39,6 +41,9 @@ class Source:
     robots_reason: str | None = None  # why a source ignores robots.txt: kept in every report
     download_delay: float | None = None
     concurrency: int | None = None
+    #: networks this source may reach although not public (crawlers/netguard.py), e.g.
+    #: ["127.0.0.0/8"] for a portal served on this machine, ["10.1.0.0/16"] for an intranet
+    allow_networks: tuple[str, ...] = ()
     revisit_days: float = 7.0  # re-fetch an unchanged detail page at most this often
     schedule: str | None = None  # e.g. "daily 06:00"; run by the operator's scheduler
     path: str | None = None
@@ -100,6 +105,8 @@ def _parse(path: Path) -> Source:
             raise SourceError(f"{path}: start URL {url!r} is not http(s)")
     _check_types(path, data)
     data["start_urls"] = tuple(data["start_urls"])
+    if "allow_networks" in data:
+        data["allow_networks"] = tuple(data["allow_networks"])
     data["allowed_domains"] = tuple(
         data.get("allowed_domains") or {urlsplit(u).hostname for u in data["start_urls"]}
     )
@@ -146,6 +153,14 @@ def _check_types(path: Path, data: dict[str, object]) -> None:
         not isinstance(domains, list) or not all(isinstance(d, str) for d in domains)
     ):
         raise SourceError(f"{path}: allowed_domains must be a list of host names")
+    networks = data.get("allow_networks")
+    if networks is not None:
+        if not isinstance(networks, list) or not all(isinstance(n, str) for n in networks):
+            raise SourceError(f"{path}: allow_networks must be a list of CIDRs (127.0.0.0/8)")
+        try:
+            parse_networks(networks)
+        except NetworkListError as exc:
+            raise SourceError(f"{path}: allow_networks: {exc}") from None
 
 
 def load_sources(*extra_dirs: Path) -> dict[str, Source]:

@@ -25,9 +25,7 @@ class ValidatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        pipeline = cls(crawler)
-        crawler.scenehub_rejected = pipeline.rejected  # type: ignore[attr-defined]
-        return pipeline
+        return cls(crawler)
 
     def process_item(self, item: Any, spider: Spider) -> Any:
         if not isinstance(item, RowItem):

@@ -1,4 +1,5 @@
-"""Shared by the end-to-end crawl tests: run a crawl in a child process, read its report."""
+"""Shared by the end-to-end crawl tests: run ``scenehub crawl --json`` in a process, read its
+report. The CLI starts the crawl's own child process, as it does for a user."""
 
 from __future__ import annotations
 
@@ -10,16 +11,24 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).parents[2]
+LOOPBACK = "127.0.0.0/8"
 
 
 def crawl_env(home: Path, database_url: str) -> dict[str, str]:
+    """A clean environment for one store; crawls may reach loopback (the test servers)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCENEHUB_")}
-    env.update(SCENEHUB_HOME=str(home), SCENEHUB_DATABASE_URL=database_url)
+    env.update(
+        SCENEHUB_HOME=str(home),
+        SCENEHUB_DATABASE_URL=database_url,
+        SCENEHUB_CRAWL_ALLOW_NETWORKS=LOOPBACK,
+    )
     return env
 
 
 def crawl_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "crawlers.run", *args]
+    """``scenehub crawl ARGS --json``; ``--url URL`` is the CLI's positional URL."""
+    cli_args = [arg for arg in args if arg != "--url"]
+    return [sys.executable, "-m", "api.cli", "crawl", *cli_args, "--json"]
 
 
 def run_crawl(env: dict[str, str], *args: str, timeout: float = 240) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.run import parse_overrides
+from crawlers.options import parse_overrides
 from crawlers.sources import SourceError, load_sources
 
 
