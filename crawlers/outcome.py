@@ -86,7 +86,7 @@ def _found_nothing(report: dict[str, Any]) -> bool:
 
 def _nothing_found(report: dict[str, Any]) -> str:
     pages = int(report.get("pages_fetched", 0))
-    parts = [f"no items found in {pages} page{'s' if pages != 1 else ''}"]
+    parts = [f"no items found ({pages} page{'s' if pages != 1 else ''} fetched)"]
     empty = int(report.get("list_pages_empty", 0))
     if empty:
         parts.append(f"{empty} list page{'s' if empty != 1 else ''} without entries")
