@@ -146,4 +146,4 @@ def test_exit_codes_are_documented(runner: CliRunner) -> None:
     help_text = runner.invoke(app, ["crawl", "--help"], env={"COLUMNS": "200"}).output
     for code, words in [(3, "no start page"), (4, "no items found")]:
         assert f"{code} {words}" in " ".join(help_text.split()), help_text
-        assert f"{code} {words}" in text
+        assert f"| {code} | {words}" in text
