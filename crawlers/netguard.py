@@ -12,8 +12,10 @@ a private network; the sample portal's source entry allows loopback.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+import socket
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -128,6 +130,34 @@ class NetworkPolicy:
         if not ip.is_global:
             return Refusal(address, "not_public", "not a public address")
         return None
+
+    def url_refusal(
+        self, url: str, resolve: Callable[[str], list[str]] | None = None
+    ) -> Refusal | None:
+        """A blocking check of a whole URL against *every* address its host resolves to, for
+        fetchers outside Scrapy's downloader (a browser's sub-requests, e.g. as
+        scrapy-playwright's ``PLAYWRIGHT_ABORT_REQUEST``)."""
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"}:
+            return Refusal(f"{parts.scheme}:", "scheme", "not an http(s) scheme")
+        host = parts.hostname or ""
+        try:
+            ipaddress.ip_address(host)
+            addresses = [host]
+        except ValueError:
+            try:
+                addresses = (resolve or _all_addresses)(host)
+            except OSError:
+                return Refusal(host, "dns", "a name that does not resolve")
+        for address in addresses:
+            refusal = self.refusal(address)
+            if refusal is not None:
+                return refusal
+        return None
+
+
+def _all_addresses(host: str) -> list[str]:
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
 
 
 __all__ = [

@@ -331,3 +331,16 @@ def test_redirects_and_attachments_to_refused_addresses_are_not_followed(
     assert f"{server.url}/f/meta.xlsx" in fetched and f"{server.url}/f/hop2.xlsx" in fetched
     assert f"{server.url}/d/to-metadata.html" in fetched and f"{server.url}/hop" in fetched
     assert all(url.startswith(server.url) for url in fetched), fetched
+
+
+def test_a_whole_url_is_checked_against_every_address_of_its_host() -> None:
+    """For fetchers outside Scrapy's downloader (a browser): one private address among the
+    answers is enough to refuse."""
+    answers = {"mixed.example": ["93.184.216.34", "10.0.0.7"], "public.example": ["1.1.1.1"]}
+    policy = NetworkPolicy()
+    mixed = policy.url_refusal("http://mixed.example/x", answers.__getitem__)
+    assert mixed is not None and mixed.address == "10.0.0.7"
+    assert policy.url_refusal("https://public.example/", answers.__getitem__) is None
+    assert policy.url_refusal("http://169.254.169.254/", answers.__getitem__) is not None
+    assert policy.url_refusal("data:text/html,hi") is not None
+    assert policy.url_refusal("http://localhost:1/") is not None  # the system resolver
