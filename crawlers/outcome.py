@@ -39,6 +39,16 @@ def outcome(report: dict[str, Any]) -> CrawlError | None:
     return None
 
 
+def stored_status(report: dict[str, Any]) -> str:
+    """The run's status in ``crawl_runs``: ``failed`` when no start page could be fetched,
+    ``empty`` when nothing was found; the one-line reason is kept in the report."""
+    error = outcome(report)
+    if isinstance(error, StartPagesFailed | NothingFound):
+        report["reason"] = str(error)
+        return "failed" if isinstance(error, StartPagesFailed) else "empty"
+    return str(report.get("status", "failed"))
+
+
 def _start_failure(report: dict[str, Any], starts: int) -> str:
     pages = "the start page" if starts == 1 else f"none of the {starts} start pages"
     first = _first_failure(report, set(report.get("start_urls", ())))

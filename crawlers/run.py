@@ -26,7 +26,7 @@ from crawlers.errors import CrawlError, CrawlOptionsError
 from crawlers.launch import die_with_parent
 from crawlers.netguard import parse_networks
 from crawlers.options import CrawlKind, CrawlOptions
-from crawlers.outcome import outcome
+from crawlers.outcome import outcome, stored_status
 from crawlers.report import build_report
 from crawlers.sources import Source, SourceError, get_source, source_for_url
 from crawlers.spiders import SPIDERS, PortalSpider
@@ -98,15 +98,15 @@ def crawl(
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class(source))
     process.crawl(crawler, source=source, run_id=run_id, page_states=page_states)
-    status = "failed"
+    crashed = True
     try:
         process.start()
         report = build_report(crawler, source, run_id, resumed, time.perf_counter() - started)
-        status = report["status"]
+        crashed = False
     finally:
-        if status == "failed":
+        if crashed:
             report = {"run_id": run_id, "source": source.name, "status": "failed"}
-        state.finish_run(run_id, report, status)
+        state.finish_run(run_id, report, stored_status(report))
         store.engine.dispose()
     return report
 

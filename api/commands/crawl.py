@@ -216,6 +216,8 @@ def crawls_show(
         typer.echo(json.dumps(run.report or {"status": run.status}, ensure_ascii=False, indent=2))
         return
     typer.echo(format_report(run.report))
+    if run.report.get("reason"):
+        typer.echo(f"  outcome: {run.report['reason']}")
     for rejected in run.report.get("rejected", [])[:20]:
         typer.echo(f"  rejected {rejected['location']}: {rejected['reason']}")
 

@@ -52,6 +52,10 @@ def test_a_404_start_page_fails_with_status_3(
     assert f"error: the start page could not be fetched (http_404: {server.url}/missing.html" in (
         output
     )
+    listed = runner.invoke(app, ["crawls", "list"]).output
+    assert "url:127.0.0.1  failed" in listed  # stored as what it was, not "finished"
+    shown = runner.invoke(app, ["crawls", "show", "1", "--json"]).output
+    assert '"reason": "the start page could not be fetched (http_404' in shown
 
 
 def test_a_refused_connection_fails_with_status_3(
@@ -73,6 +77,7 @@ def test_a_page_with_no_list_fails_with_status_4(
     code, output = _crawl(runner, capfd, f"{server.url}{path}", *LOOPBACK)
     assert code == NothingFound.exit_code == 4, output
     assert "error: no items found (" in output
+    assert "url:127.0.0.1  empty" in runner.invoke(app, ["crawls", "list"]).output
 
 
 def test_a_page_with_an_item_finishes_with_status_0(
