@@ -6,6 +6,8 @@ own ``core/`` or ``crawlers/`` cannot shadow ours) and with the folder our packa
 imported from first on ``PYTHONPATH`` (it runs exactly the code its parent runs). On Linux it
 asks the kernel for SIGKILL when its parent dies (``PR_SET_PDEATHSIG``); elsewhere a watchdog
 thread does the same within a second. Killed either way, the crawl resumes when run again.
+(The kernel sends that signal when the *thread* that started the child ends: start crawls from
+the main thread or another long-lived one, never from a short-lived worker thread.)
 """
 
 from __future__ import annotations

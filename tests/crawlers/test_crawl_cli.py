@@ -146,3 +146,18 @@ def test_sample_portal_port_in_use(runner: CliRunner, cli_env: Path) -> None:
         port = portal.url.rsplit(":", 1)[1]
         result = runner.invoke(app, ["sample-portal", "serve", "--port", port])
     assert result.exit_code == 1 and "cannot listen on" in result.output
+
+
+def test_crawl_is_a_function_with_one_way_to_fail(cli_env: Path) -> None:
+    """Commands are module-level functions; a CrawlError is the one way they fail."""
+    import typer
+
+    from api.commands.crawl import crawl, crawl_errors
+    from crawlers.errors import NothingFound
+
+    with pytest.raises(typer.Exit) as stopped:
+        crawl(url="http://127.0.0.1:1/", source="sample-portal")
+    assert stopped.value.exit_code == 2
+    with pytest.raises(typer.Exit) as stopped, crawl_errors():
+        raise NothingFound("no items found")
+    assert stopped.value.exit_code == 4
