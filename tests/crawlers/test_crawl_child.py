@@ -131,6 +131,7 @@ def _alive(process: psutil.Process) -> bool:
         return False
 
 
+@pytest.mark.slow
 def test_packages_in_the_working_directory_do_not_shadow_ours(
     cli_env: Path, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -194,6 +194,7 @@ def _fetched(log: Path) -> list[str]:
     return log.read_text("utf-8").split()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "address", "why"),
     [
@@ -220,6 +221,7 @@ def test_a_refused_start_url_is_never_fetched(
     assert _fetched(probe_log) == []  # not even robots.txt
 
 
+@pytest.mark.slow
 def test_an_ipv6_metadata_start_url_is_never_fetched(
     cli_env: Path, runner: CliRunner, probe_log: Path
 ) -> None:
@@ -242,6 +244,7 @@ def test_a_name_that_resolves_to_loopback_is_refused(
     assert hits == 0  # no robots.txt, no page
 
 
+@pytest.mark.slow
 def test_the_resolver_refuses_even_with_the_middleware_switched_off(
     cli_env: Path, runner: CliRunner
 ) -> None:

@@ -44,6 +44,7 @@ def server() -> Any:
         yield running
 
 
+@pytest.mark.slow
 def test_a_404_start_page_fails_with_status_3(
     cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str], server: RouteServer
 ) -> None:
@@ -58,6 +59,7 @@ def test_a_404_start_page_fails_with_status_3(
     assert '"reason": "the start page could not be fetched (http_404' in shown
 
 
+@pytest.mark.slow
 def test_a_refused_connection_fails_with_status_3(
     cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +68,7 @@ def test_a_refused_connection_fails_with_status_3(
     assert "could not be fetched (connection: " in output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/random.html", "/random.bin", "/empty.html"])
 def test_a_page_with_no_list_fails_with_status_4(
     cli_env: Path,
@@ -80,6 +83,7 @@ def test_a_page_with_no_list_fails_with_status_4(
     assert "url:127.0.0.1  empty" in runner.invoke(app, ["crawls", "list"]).output
 
 
+@pytest.mark.slow
 def test_a_page_with_an_item_finishes_with_status_0(
     cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str], server: RouteServer
 ) -> None:
@@ -88,6 +92,7 @@ def test_a_page_with_an_item_finishes_with_status_0(
     assert "1 new" in output
 
 
+@pytest.mark.slow
 def test_the_sample_portal_not_running_says_how_to_start_it(
     cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str]
 ) -> None:
