@@ -28,6 +28,19 @@ class Stats(Counter[str]):
         return dict(self)
 
 
+@pytest.fixture(autouse=True)
+def loopback_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Crawler tests crawl servers they start on 127.0.0.1: they allow loopback explicitly
+    (crawls refuse it by default); the guard's own tests take this away again."""
+    monkeypatch.setenv("SCENEHUB_CRAWL_ALLOW_NETWORKS", "127.0.0.0/8")
+
+
+@pytest.fixture
+def public_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default policy: no network allowed beyond public addresses."""
+    monkeypatch.delenv("SCENEHUB_CRAWL_ALLOW_NETWORKS", raising=False)
+
+
 @pytest.fixture
 def stats() -> Stats:
     return Stats()

@@ -105,7 +105,7 @@ def test_unreachable_portal_is_reported_and_fails(
 
 
 @pytest.mark.slow
-def test_demo_helper_crawls_the_sample_portal(cli_env: Path) -> None:
+def test_demo_helper_crawls_the_sample_portal(cli_env: Path, public_only: None) -> None:
     from api.commands.crawl import crawl_sample_portal
     from api.deps import get_store
 

@@ -204,6 +204,7 @@ def _fetched(log: Path) -> list[str]:
     ],
 )
 def test_a_refused_start_url_is_never_fetched(
+    public_only: None,
     cli_env: Path,
     runner: CliRunner,
     probe_log: Path,
@@ -223,7 +224,7 @@ def test_a_refused_start_url_is_never_fetched(
 
 @pytest.mark.slow
 def test_an_ipv6_metadata_start_url_is_never_fetched(
-    cli_env: Path, runner: CliRunner, probe_log: Path
+    cli_env: Path, runner: CliRunner, probe_log: Path, public_only: None
 ) -> None:
     # Scrapy's offsite filter drops a bracketed host before the guard sees it; either way
     # nothing is fetched and the crawl ends as one whose start page failed
@@ -234,7 +235,7 @@ def test_an_ipv6_metadata_start_url_is_never_fetched(
 
 
 def test_a_name_that_resolves_to_loopback_is_refused(
-    cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str]
+    cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str], public_only: None
 ) -> None:
     with RouteServer({"/list.html": html(detail_page("巡检场景", "某局"))}) as server:
         result = runner.invoke(app, ["crawl", f"http://localhost:{server.port}/list.html"])
@@ -246,7 +247,7 @@ def test_a_name_that_resolves_to_loopback_is_refused(
 
 @pytest.mark.slow
 def test_the_resolver_refuses_even_with_the_middleware_switched_off(
-    cli_env: Path, runner: CliRunner
+    cli_env: Path, runner: CliRunner, public_only: None
 ) -> None:
     off = '{"crawlers.middlewares.netguard.NetGuardMiddleware": null}'
     with RouteServer({"/list.html": html(detail_page("巡检场景", "某局"))}) as server:

@@ -94,8 +94,9 @@ def test_a_page_with_an_item_finishes_with_status_0(
 
 @pytest.mark.slow
 def test_the_sample_portal_not_running_says_how_to_start_it(
-    cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str]
+    cli_env: Path, runner: CliRunner, capfd: pytest.CaptureFixture[str], public_only: None
 ) -> None:
+    # no network allowed but by the sample portal's own entry: it connects (and is refused)
     base = f"http://127.0.0.1:{_free_port()}"
     code, output = _crawl(
         runner, capfd, "--source", "sample-portal", "--base-url", base, "--set", "RETRY_TIMES=0"
