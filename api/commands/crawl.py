@@ -61,8 +61,12 @@ def crawl_sample_portal(scale: int = 1, port: int = DEMO_PORT) -> dict[str, Any]
     except OSError:
         typer.echo(f"port {port} is taken: serving the sample portal on a free port", err=True)
         portal = serve_in_thread(scale=scale)
+    # the portal is served here, on loopback: allowed explicitly (crawls refuse it by default)
+    options = CrawlOptions(
+        source="sample-portal", base_url=portal.url, fast=True, allow_networks=("127.0.0.0/8",)
+    )
     with portal:
-        return run_crawl(CrawlOptions(source="sample-portal", base_url=portal.url, fast=True))
+        return run_crawl(options)
 
 
 _EXIT_HELP = "Exit status: " + "; ".join(
