@@ -38,9 +38,17 @@ def child_command(options: CrawlOptions) -> list[str]:
 def child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SCENEHUB_HOME", str(home.resolve()))
-    paths = [str(PACKAGE_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
-    env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
+    if not _is_site_dir(PACKAGE_ROOT):  # (an installed wheel is found without help)
+        paths = [str(PACKAGE_ROOT), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))]
+        env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
+
+
+def _is_site_dir(path: Path) -> bool:
+    import site
+
+    sites = [*site.getsitepackages(), site.getusersitepackages()]
+    return any(Path(entry).resolve() == path for entry in sites)
 
 
 def run_in_child(
