@@ -38,6 +38,7 @@ class GroupRequest:
     formdata: dict[str, str]
     start: int
     size: int
+    per_page: int
 
 
 def read_datastore(text: str, base: str) -> Datastore | None:
@@ -80,7 +81,9 @@ def records_html(records: tuple[str, ...]) -> str:
     return f'<html><body><ul class="jpage-records">{joined}</ul></body></html>'
 
 
-def group_requests(store: Datastore, start: int, size: int | None = None) -> list[GroupRequest]:
+def group_requests(
+    store: Datastore, start: int, size: int | None = None, per_page: int | None = None
+) -> list[GroupRequest]:
     """The dataproxy requests for the groups after one that began at record ``start``.
 
     With the total known, every remaining group at once; without it, the next group only
@@ -88,7 +91,7 @@ def group_requests(store: Datastore, start: int, size: int | None = None) -> lis
     if store.proxy_url is None or not store.records:
         return []
     size = size or max(len(store.records), store.per_page or 0)
-    per_page = store.per_page or size
+    per_page = per_page or store.per_page or size
     first = start + len(store.records)
     if store.total is not None:
         starts = range(first, store.total + 1, size)
@@ -100,5 +103,5 @@ def group_requests(store: Datastore, start: int, size: int | None = None) -> lis
     for begin in list(starts)[:MAX_GROUPS]:
         end = begin + size - 1
         url = f"{store.proxy_url}?startrecord={begin}&endrecord={end}&perpage={per_page}"
-        requests.append(GroupRequest(url, dict(store.params), begin, size))
+        requests.append(GroupRequest(url, dict(store.params), begin, size, per_page))
     return requests

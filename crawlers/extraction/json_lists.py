@@ -13,12 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-_CALL = re.compile(
-    r"""(?:\burl\s*:\s*|\bfetch\(\s*|\$\.(?:get|getJSON|post|ajax)\(\s*|"""
-    r"""\baxios(?:\.(?:get|post))?\(\s*|\.open\(\s*['"](?:GET|POST)['"]\s*,\s*)"""
-    r"""(['"`])([^'"`\s]+)\1""",
-    re.I,
-)
+_LITERAL = re.compile(r"""(['"`])([^'"`\s<>]{2,300})\1""")
+_DATA_PATH = re.compile(r"(?:\.(?:do|json|action|jsp|php|aspx|ashx)$|/api/|/rest/)", re.I)
 _STATIC = (".js", ".css", ".png", ".jpg", ".gif", ".svg", ".ico", ".woff", ".html", ".htm")
 _LINK_KEYS = ("url", "link", "href", "detailurl", "linkurl", "pageurl", "docurl", "path")
 _TITLE_KEYS = ("title", "name", "doctitle", "subject", "scenename", "biaoti")
@@ -48,17 +44,22 @@ def flat_row(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def script_endpoints(selector: Selector, base: str) -> list[str]:
-    """URLs the page's inline scripts fetch data from (same host; scripts, styles, images
-    and HTML pages are not data)."""
+    """Data URLs named in the page's inline scripts: same host, a data endpoint's path
+    (``.do``, ``.json``, ``.jsp``, ``/api/`` …). A URL the script completes with a page
+    number (``"list.do?pageNo=" + n``) is taken at page 1."""
     host = urlsplit(base).hostname
     found: list[str] = []
     for script in selector.css("script:not([src])::text").getall():
-        for match in _CALL.finditer(script):
-            url = urljoin(base, match.group(2))
+        for match in _LITERAL.finditer(script):
+            literal = match.group(2)
+            if literal.endswith("="):
+                literal += "1"
+            url = urljoin(base, literal)
             parts = urlsplit(url)
             if parts.scheme not in {"http", "https"} or parts.hostname != host:
                 continue
-            if parts.path.lower().endswith(_STATIC) or "${" in url or "'+" in url:
+            path = parts.path.lower()
+            if path.endswith(_STATIC) or not _DATA_PATH.search(path):
                 continue
             found.append(url)
     return list(dict.fromkeys(found))

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import scrapy
 from parsel import Selector
 from scrapy.crawler import Crawler
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response, TextResponse, XmlResponse
 from twisted.python.failure import Failure
 
 from core.headers import map_header
@@ -43,9 +43,18 @@ from crawlers.spiders.incremental import IncrementalMixin, entry_dates, hub_page
 from crawlers.spiders.script_lists import ScriptListsMixin
 from crawlers.state import PageState
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _YEAR_IN_URL = re.compile(r"(?:t|/)(20\d{2})(?:\d{2})")
 _DATE_TEXT = re.compile(r"(20\d{2})\s*[年.\-/]")
 _FIELDS_OF_AN_ITEM = 2  # a detail page is an item when it prints at least this many fields
+
+
+def page_selector(response: TextResponse) -> Selector:
+    """The page as HTML; an XML answer (a jpage dataproxy group) is read the same way, its
+    declaration dropped (lxml refuses a declared encoding on text)."""
+    if isinstance(response, XmlResponse):
+        return Selector(text=_XML_DECLARATION.sub("", response.text), type="html")
+    return response.selector
 
 
 class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
@@ -131,7 +140,7 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         self.list_pages += 1
         listed = linked = 0  # the page's entries (rows, item links, records); its files
         try:
-            selector = response.selector
+            selector = page_selector(response)
             store = read_datastore(response.text, response.url)
             entries: Selector = selector
             if store is not None:
@@ -140,7 +149,7 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
                 entries = Selector(text=records_html(store.records))
                 listed += len(store.records)
                 yield from self.jpage_groups(response, store)
-            if self.read_tables:
+            if self.read_tables and store is None:  # a datastore's records are links, not rows
                 items = list(self.table_items(response, html_tables(response.text, response.url)))
                 listed += len(items)
                 if items:

@@ -47,6 +47,7 @@ class ScriptListsMixin:
                 "dont_cache": True,
                 "jpage_start": group.start,
                 "jpage_size": group.size,
+                "jpage_per_page": group.per_page,
                 "jpage_expected": total is not None,
             },
         )
@@ -61,11 +62,12 @@ class ScriptListsMixin:
         )
 
     def jpage_groups(self, response: TextResponse, store: Datastore) -> Iterator[Request]:
+        if not self.source.follow_pagination or response.meta.get("jpage_expected"):
+            return  # the column page already asked for every group of its known total
         start = int(response.meta.get("jpage_start", 1))
-        size = response.meta.get("jpage_size")
-        if not self.source.follow_pagination:
-            return
-        groups = group_requests(store, start, size)
+        groups = group_requests(
+            store, start, response.meta.get("jpage_size"), response.meta.get("jpage_per_page")
+        )
         if store.proxy_url is None and store.total and store.total > len(store.records):
             # records announced but no dataproxy link to fetch them from: say so
             self.crawler.stats.inc_value(

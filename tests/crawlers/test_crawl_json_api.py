@@ -7,8 +7,8 @@ from typing import Any
 
 from scrapy.http import Request, TextResponse
 
-from crawlers.items import RowItem
 from crawlers.extraction.json_lists import dig
+from crawlers.items import RowItem
 from crawlers.spiders.json_api import JsonApiSpider
 
 URL = "http://platform.example.cn/api/scene/list?type=1&pageNo=1"
