@@ -190,17 +190,27 @@ class _Group:
         shape = self.shape
         return sum(url_shape(link.url) == shape for link in self.links)
 
-    @property
-    def is_list(self) -> bool:
+    def is_list(self, lone_entry: bool) -> bool:
         """Structure, never the titles' length: at least two links of one URL shape, most of
-        them articles' own URLs or entries carrying a date."""
+        them articles' own URLs or entries carrying a date. ``lone_entry``: on a page known
+        to be a list (a later page of one), a single dated article link is its last entry."""
         articles = sum(is_article_url(link.url) for link in self.links)
+        if lone_entry and len(self.links) == 1:
+            return articles == 1 and self.dated == 1
         return self.support >= 2 and 2 * max(articles, self.dated) >= len(self.links)
 
 
-def scan_item_links(selector: Selector, base: str, css: str | None = None) -> LinkScan:
+def scan_item_links(
+    selector: Selector,
+    base: str,
+    css: str | None = None,
+    *,
+    entries_only: bool = False,
+    lone_entry: bool = False,
+) -> LinkScan:
     """Links to detail pages: the repeated entries (same container, same URL shape, articles'
-    URLs or dated entries) of the page's main list; with ``css``, every link it selects.
+    URLs or dated entries) of the page's main list; with ``css``, every link it selects;
+    with ``entries_only`` (a jpage datastore's records), every link of the selector.
 
     A title's length plays no part: 智慧水务 is as much an item as a 30-character notice.
     Every link left out is counted by reason (``navigation``, ``pagination``,
@@ -242,10 +252,10 @@ def scan_item_links(selector: Selector, base: str, css: str | None = None) -> Li
         group = groups.setdefault(key, _Group(_SIBLING_INDEX.sub("", key)))
         group.links.append(ItemLink(url, text, context))
         group.dated += bool(_DATED.search(context))
-    if css:
+    if css or entries_only:
         scan.links = [link for group in groups.values() for link in group.links]
         return scan
-    lists = [group for group in groups.values() if group.is_list]
+    lists = [group for group in groups.values() if group.is_list(lone_entry)]
     chosen: list[_Group] = []
     if lists:
         best = max(lists, key=lambda g: (g.support + g.dated, len(g.links)))

@@ -166,7 +166,12 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
                     linked += len(links)
                     yield from self.attachment_requests(links, response.url)
             if self.follow_items:
-                entries_found, requests = self.item_requests(entries, response.url)
+                entries_found, requests = self.item_requests(
+                    entries,
+                    response.url,
+                    entries_only=store is not None,
+                    lone_entry=bool(response.meta.get("paginated")),
+                )
                 listed += entries_found
                 yield from requests
                 if self.source.follow_pagination and self.list_pages < self.source.max_pages:
@@ -175,7 +180,9 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
                         # skip them here rather than build N² requests for the dupefilter
                         if url not in self.pages_seen and self._allowed(url):
                             self.pages_seen.add(url)
-                            yield self.list_request(url)
+                            request = self.list_request(url)
+                            request.meta["paginated"] = True  # a list page for certain
+                            yield request
             if not listed and store is None:
                 # a start URL that is itself a detail page (its attachments are queued above)
                 item = self.detail_item(response, response.meta.get("link_text"))
@@ -194,12 +201,16 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         except Exception as exc:  # a malformed page must not stop the crawl
             self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
 
-    def item_requests(self, entries: Selector, page_url: str) -> tuple[int, list[Request]]:
+    def item_requests(
+        self, entries: Selector, page_url: str, entries_only: bool, lone_entry: bool
+    ) -> tuple[int, list[Request]]:
         """A list's entries (unchanged ones too) and the detail requests still needed; every
         link left out is counted by reason."""
         stats = self.crawler.stats
         css = self.source.item_selector or self.default_item_selector
-        scan = scan_item_links(entries, page_url, css)
+        scan = scan_item_links(
+            entries, page_url, css, entries_only=entries_only, lone_entry=lone_entry
+        )
         for reason, count in scan.skipped.items():
             stats.inc_value(f"scenehub/links/skipped/{reason}", count)
         entries_found, requests = 0, []
