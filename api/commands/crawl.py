@@ -208,7 +208,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the sample portal until Ctrl-C; crawl it with
         ``scenehub crawl --source sample-portal --base-url URL``."""
-        from crawlers.sample_portal.server import make_server
+        from crawlers.sample_portal.server import make_server, serve_until_interrupted
 
         try:
             server = make_server(host, port, scale)
@@ -216,9 +216,4 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: cannot listen on {host}:{port}: {exc}", err=True)
             raise typer.Exit(1) from exc
         typer.echo(f"sample portal at http://{host}:{server.server_address[1]} (Ctrl-C stops)")
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.server_close()
+        serve_until_interrupted(server)

@@ -100,6 +100,17 @@ def make_server(
     return server
 
 
+def serve_until_interrupted(server: ThreadingHTTPServer) -> None:
+    """Serve in the foreground until Ctrl-C, then close the socket: the one serve loop of
+    ``python -m crawlers.sample_portal`` and ``scenehub sample-portal serve``."""
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 def serve_in_thread(
     port: int = 0, scale: int = 1, host: str = "127.0.0.1", revision: int = 0
 ) -> RunningPortal:
