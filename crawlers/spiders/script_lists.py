@@ -73,9 +73,7 @@ class ScriptListsMixin:
             self.crawler.stats.inc_value(
                 "scenehub/links/skipped/jpage_unpaged", store.total - len(store.records)
             )
-        for group in groups:
-            if self.list_pages + len(self.pages_seen) > 2 * self.source.max_pages:
-                break
+        for group in groups[: max(0, self.source.max_pages - self.list_pages)]:
             key = f"{group.url}#{sorted(group.formdata.items())}"
             if key not in self.pages_seen and self._allowed(group.url):
                 self.pages_seen.add(key)
