@@ -138,6 +138,8 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
             yield from self.parse_attachment(response)
             return
         self.list_pages += 1
+        if response.meta.get("playwright"):
+            self.crawler.stats.inc_value("scenehub/list_mechanism/browser")
         listed = linked = 0  # the page's entries (rows, item links, records); its files
         try:
             selector = page_selector(response)

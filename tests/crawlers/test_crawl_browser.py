@@ -79,6 +79,7 @@ def test_the_browser_fallback_renders_the_list(tmp_path: Path) -> None:
     assert report["list_pages_empty"] == 0
     assert report["detail_pages"] == len(scenes) and report["items_new"] == len(scenes)
     assert rendered == 1  # the list page went through the browser once
+    assert report["list_mechanisms"] == {"browser": 1}
     store = RecordStore.from_url(url)
     try:
         for scene in scenes:
