@@ -131,3 +131,17 @@ def test_sample_portal_port_in_use(runner: CliRunner, cli_env: Path) -> None:
         port = portal.url.rsplit(":", 1)[1]
         result = runner.invoke(app, ["sample-portal", "serve", "--port", port])
     assert result.exit_code == 1 and "cannot listen on" in result.output
+
+
+def test_the_serve_loop_closes_its_socket_on_ctrl_c() -> None:
+    """One foreground loop for ``python -m crawlers.sample_portal`` and the CLI."""
+    from crawlers.sample_portal.server import make_server, serve_until_interrupted
+
+    server = make_server()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    server.serve_forever = interrupted  # type: ignore[method-assign]
+    serve_until_interrupted(server)  # returns: Ctrl-C is the normal way to stop
+    assert server.socket.fileno() == -1  # closed
