@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from core.db import ensure_schema, make_engine
 from core.models import RecordRow, RecordSourceRow, RecordVersionRow
-from core.records import CONTENT_FIELDS, Record, RecordKind, StoredRecord
+from core.records import STORED_CONTENT_FIELDS, Record, RecordKind, StoredRecord
 from core.settings import Settings, get_settings
 
 _CHUNK = 500
-_ROW_FIELDS = (*CONTENT_FIELDS, "source_url", "attachment_url", "raw")
+_ROW_FIELDS = (*STORED_CONTENT_FIELDS, "source_url", "attachment_url", "raw")
 
 
 class RecordNotFound(KeyError):

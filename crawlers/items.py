@@ -33,6 +33,8 @@ class RowItem:
     #: published header -> field, kept so later pipelines know where a value came from
     columns: dict[str, str] = field(default_factory=dict)
     record: Record | None = None
+    #: why the row could not become a record (set with ``record`` None)
+    rejection: str | None = None
 
 
 @dataclass

@@ -17,6 +17,8 @@ from core.headers import header_score
 from core.ingest.encoding import decode_bytes
 
 SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".xlsx")
+#: columns only a ``records export`` CSV has together: its rows are records, not a list
+EXPORT_MARKER_COLUMNS = frozenset({"kind", "title", "domains", "raw"})
 _HEADER_SEARCH_ROWS = 15
 
 
@@ -29,6 +31,8 @@ class SourceRow:
     location: str
     values: dict[str, Any]
     is_tabular: bool  # CSV/XLSX: headers need mapping; JSONL: keys are field names
+    #: a CSV written by ``records export``: field names as headers, values as text
+    is_export: bool = False
 
 
 def read_rows(path: Path) -> Iterator[SourceRow | ReadError]:
@@ -76,6 +80,7 @@ def _read_csv(path: Path) -> Iterator[SourceRow | ReadError]:
     if header_index is None:
         raise ReadError(f"{path}:1: no header row with known column names found")
     headers = [cell.strip() for cell in rows[header_index]]
+    is_export = set(headers) >= EXPORT_MARKER_COLUMNS
     for offset, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -87,7 +92,11 @@ def _read_csv(path: Path) -> Iterator[SourceRow | ReadError]:
                     f"{location}: {len(cells)} cells but the header has {len(headers)} columns"
                 )
                 continue
-        yield SourceRow(location, _row_dict(headers, cells), is_tabular=True)
+        values = _row_dict(headers, cells)
+        if is_export:
+            yield SourceRow(location, values, is_tabular=False, is_export=True)
+        else:
+            yield SourceRow(location, values, is_tabular=True)
 
 
 def _read_xlsx(path: Path) -> Iterator[SourceRow | ReadError]:
