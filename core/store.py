@@ -321,6 +321,13 @@ class RecordStore:
         with self.session() as session:
             return {rid: index_key(digest, n or 0) for rid, digest, n in session.execute(query)}
 
+    def describe(self) -> str:
+        """Which store this is, for messages: the SQLite file, or the URL without password."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return f"SQLite file {url.database}"
+        return url.render_as_string(hide_password=True)
+
     def count(self, kind: RecordKind | str | None = None) -> int:
         query = select(func.count()).select_from(RecordRow)
         if kind is not None:
