@@ -358,11 +358,12 @@ def json_from_export_row(values: Mapping[str, Any]) -> dict[str, Any]:
     """A row of the CSV that ``records export`` writes, back to the JSON it came from."""
     out: dict[str, Any] = {}
     for key, value in values.items():
+        if key == "domains":  # an empty cell is "no domains", not "infer them"
+            out[key] = [d for d in str(value or "").split("|") if d]
+            continue
         if key in STORE_OWNED_KEYS or value is None or value == "":
             continue
-        if key == "domains":
-            out[key] = [d for d in str(value).split("|") if d]
-        elif key == "raw":
+        if key == "raw":
             try:
                 out[key] = json.loads(value)
             except json.JSONDecodeError as exc:

@@ -19,8 +19,6 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-import cn2an
-
 #: 10^12 yuan (一万亿元): far above any published scene budget, far below bigint's limit;
 #: anything larger is a typo or an attack, not a budget
 MAX_BUDGET_CNY = 10**12
@@ -183,6 +181,8 @@ def _amount(text: str, shared_unit: str | None, multiplier: int) -> int:
         except InvalidOperation as exc:  # pragma: no cover - the regex admits decimals only
             raise _Refused("not an amount") from exc
     else:
+        import cn2an  # only when a Chinese numeral is met: its import costs ~0.3 s
+
         try:
             number = Decimal(str(cn2an.cn2an(digits.replace("萬", "万"), "normal")))
         except (ValueError, KeyError, IndexError) as exc:

@@ -192,6 +192,11 @@ def test_csv_export_round_trips_without_kind(
         ],
     )
     assert runner.invoke(app, ["ingest", str(source), "--kind", "scene"]).exit_code == 0
+    # stored with no domains although its title names one: re-import must not infer them
+    bare = write_jsonl(
+        tmp_path / "bare.jsonl", [{"kind": "scene", "title": "医院导诊", "domains": []}]
+    )
+    assert runner.invoke(app, ["ingest", str(bare)]).exit_code == 0
     before = exported(runner)
     for fmt in ("csv", "jsonl"):
         out = tmp_path / f"export.{fmt}"
@@ -201,7 +206,7 @@ def test_csv_export_round_trips_without_kind(
         )
         again = runner.invoke(app, ["ingest", str(out)])  # no --kind: the file has a kind column
         assert again.exit_code == 0, again.output
-        assert "0 new, 0 updated, 2 unchanged" in again.stdout
+        assert "0 new, 0 updated, 3 unchanged" in again.stdout
     after = exported(runner)
     assert after == {
         title: row | {"last_seen": after[title]["last_seen"]} for title, row in before.items()
