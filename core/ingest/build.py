@@ -163,9 +163,10 @@ def build_record(values: Mapping[str, Any], context: RowContext, *, strict: bool
     fields["source_url"] = context.source_url
     fields["attachment_url"] = context.attachment_url
     _kind(fields, context.kind, problems)
+    record = _validate(fields, problems)  # run anyway: its problems are reported too
     if strict and any(p.is_error for p in problems):
-        return BuiltRow(None, problems, unmapped)
-    return BuiltRow(_validate(fields, problems), problems, unmapped)
+        record = None
+    return BuiltRow(record, problems, unmapped)
 
 
 def record_from_table_row(

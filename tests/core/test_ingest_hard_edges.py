@@ -163,13 +163,14 @@ def test_a_line_with_two_problems_reports_both(
 ) -> None:
     path = write_csv(
         tmp_path / "two.csv",
-        ["场景名称", "需求单位", "预算", "截止日期"],
-        [["x", "甲", "很多", "下个月"]],
+        ["场景名称", "需求单位", "预算", "截止日期", "备注"],
+        [["x", "甲", "很多", "下个月", "含\x00字节"]],
     )
     result = runner.invoke(app, ["ingest", str(path), "--kind", "scene"])
     assert result.exit_code == 1
     assert "预算: '很多' is not an amount" in result.stderr
     assert "截止日期: not a date" in result.stderr
+    assert "raw.备注 contains a NUL character" in result.stderr
 
 
 def test_a_directory_is_not_a_missing_file(
