@@ -8,6 +8,7 @@ as a list-maker would: its own header names, the contact split over two columns.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from core.ingest.importer import load_file
 from core.records import RecordKind, derive_record_id
 from core.store import RecordStore
 from crawlers.sample_portal import serve_in_thread
-from crawlers.sample_portal.data import SceneItem, portal_data
+from crawlers.sample_portal.data import CapabilityItem, SceneItem, portal_data
+from crawlers.sample_portal.site import XLSX_TITLE
 
 pytestmark = pytest.mark.slow
 
@@ -57,38 +59,96 @@ def _row(number: int, s: SceneItem) -> list[object]:
     ]
 
 
-def test_xlsx_import_and_portal_crawl_hash_the_same(tmp_path: Path) -> None:
-    scenes = portal_data().detail_scenes
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RecordStore]:
+    """The sample portal, crawled once for this module."""
+    home = tmp_path_factory.mktemp("crawl")
+    url = f"sqlite:///{home / 'crawl.db'}"
+    with serve_in_thread() as portal:
+        args = ("--source", "sample-portal", "--base-url", portal.url, "--fast")
+        run_crawl(crawl_env(home, url), *args)
+    store = RecordStore.from_url(url)
+    yield store
+    store.engine.dispose()
+
+
+def _write(path: Path, headers: tuple[str, ...], rows: list[list[object]]) -> Path:
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.append(list(HEADERS))
-    for number, scene in enumerate(scenes, start=1):
-        sheet.append(_row(number, scene))
-    path = tmp_path / "scenes.xlsx"
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(row)
     workbook.save(path)
-    imported = {r.with_id().id: r for r in load_file(path, kind=RecordKind.SCENE).records}
+    return path
 
-    url = f"sqlite:///{tmp_path / 'crawl.db'}"
-    with serve_in_thread() as portal:
-        run_crawl(
-            crawl_env(tmp_path, url),
-            "--source",
-            "sample-portal",
-            "--base-url",
-            portal.url,
-            "--fast",
-        )
-    store = RecordStore.from_url(url)
-    compared = 0
-    for scene in scenes:
-        record_id = derive_record_id(RecordKind.SCENE, scene.org, scene.title)
+
+def _same_hashes(store: RecordStore, imported: list[object], ids: list[str], where: str) -> int:
+    by_id = {r.with_id().id: r for r in imported}  # type: ignore[attr-defined]
+    for record_id in ids:
         crawled = next(
-            v for v in store.history(record_id) if v.source_url and "/news/" in v.source_url
+            v
+            for v in store.history(record_id)
+            if where in ((v.attachment_url or "") + (v.source_url or ""))
         )
-        mine = imported[record_id]
-        assert mine.content() == crawled.to_record().content(), scene.title
+        mine = by_id[record_id]
+        assert mine.content() == crawled.to_record().content(), record_id
         assert mine.compute_hash() == crawled.content_hash
-        compared += 1
-    store.engine.dispose()
-    assert compared == len(scenes) >= 20
+    return len(ids)
+
+
+def test_detail_pages_and_a_spreadsheet_of_them_hash_the_same(
+    crawled: RecordStore, tmp_path: Path
+) -> None:
+    scenes = portal_data().detail_scenes
+    rows = [_row(number, scene) for number, scene in enumerate(scenes, start=1)]
+    path = _write(tmp_path / "scenes.xlsx", HEADERS, rows)
+    imported = load_file(path, kind=RecordKind.SCENE).records
+    ids = [derive_record_id(RecordKind.SCENE, s.org, s.title) for s in scenes]
+    assert _same_hashes(crawled, list(imported), ids, "/news/") == len(scenes) >= 20
+
+
+CAPABILITY_HEADERS = (
+    "企业名称",
+    "能力名称",
+    "能力描述",
+    "应用案例",
+    "所属领域",
+    "所属区县",
+    "资质要求",
+    "联系人",
+    "联系电话",
+    "清单名称",
+    "批次",
+)
+
+
+def _capability_row(item: CapabilityItem, list_name: str) -> list[object]:
+    return [
+        item.org,
+        item.title,
+        item.description,
+        item.cases,
+        item.domain_text,
+        item.district_text,
+        item.qualifications,
+        item.contact_name,
+        item.contact_phone,
+        list_name,
+        "第一批",
+    ]
+
+
+def test_an_attachment_and_a_spreadsheet_of_its_items_hash_the_same(
+    crawled: RecordStore, tmp_path: Path
+) -> None:
+    """The portal's own xlsx names its list in a title row and merges firm cells; ours
+    writes every cell out, with other header names: the records must not differ."""
+    first, second = portal_data().xlsx_capabilities
+    rows = [_capability_row(c, XLSX_TITLE) for c in first]
+    rows += [_capability_row(c, f"{XLSX_TITLE}（补充）") for c in second]
+    path = _write(tmp_path / "caps.xlsx", CAPABILITY_HEADERS, rows)
+    imported = load_file(path, kind=RecordKind.CAPABILITY).records
+    items = [*first, *second]
+    ids = [derive_record_id(RecordKind.CAPABILITY, c.org, c.title) for c in items]
+    assert _same_hashes(crawled, list(imported), ids, ".xlsx") == len(items) >= 10
