@@ -40,7 +40,7 @@ def record_facets(record: StoredRecord) -> dict[str, Any]:
     }
 
 
-def _budget_bounds(facets: dict[str, Any]) -> tuple[int | None, int | None]:
+def budget_bounds(facets: dict[str, Any]) -> tuple[int | None, int | None]:
     """(low, high) of a record's budget; facets saved before ranges carry only budget_cny."""
     if "budget_low_cny" in facets or "budget_high_cny" in facets:
         return facets.get("budget_low_cny"), facets.get("budget_high_cny")
@@ -72,7 +72,7 @@ class FacetTable:
                         inverted.setdefault(value, []).append(row)
             if facets.get("deadline"):
                 self.deadline[row] = date.fromisoformat(facets["deadline"]).toordinal()
-            low, high = _budget_bounds(facets)
+            low, high = budget_bounds(facets)
             if low is not None:
                 self.budget_low[row] = low
             if high is not None:
