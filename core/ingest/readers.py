@@ -15,6 +15,7 @@ from typing import Any
 
 from core.headers import header_score
 from core.ingest.encoding import decode_bytes
+from core.normalize.money import json_float
 
 SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".xlsx")
 #: columns only a ``records export`` CSV has together: its rows are records, not a list
@@ -60,7 +61,7 @@ def _read_jsonl(path: Path) -> Iterator[SourceRow | ReadError]:
             continue
         location = f"{path}:{number}"
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_float=json_float)
         except json.JSONDecodeError as exc:
             yield ReadError(f"{location}: invalid JSON: {exc.msg} (column {exc.colno})")
             continue

@@ -78,6 +78,16 @@ class Money:
         return self.low_cny is None and self.high_cny is None
 
 
+class ExponentFloat(float):
+    """A number written in exponent notation (JSON ``1e3``): readers that can tell keep it so,
+    and :func:`check_amount` refuses it as a budget, as it refuses the text ``1e3``."""
+
+
+def json_float(literal: str) -> float:
+    """``json.loads(..., parse_float=json_float)``: remembers exponent notation."""
+    return ExponentFloat(literal) if "e" in literal.lower() else float(literal)
+
+
 class _Refused(ValueError):
     """A value the parser will not guess at; the message is the reason."""
 
@@ -109,6 +119,8 @@ def check_amount(value: object, *, multiplier: int = 1) -> int:
         raise ValueError("a yes/no value is not an amount")
     if isinstance(value, int):
         return _to_yuan(Decimal(value), Decimal(multiplier))
+    if isinstance(value, ExponentFloat):
+        raise _Refused("exponent notation is not a published amount")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value} is not an amount")

@@ -110,6 +110,8 @@ def test_jsonl_budgets_booleans_and_overflow(
             {"kind": "scene", "title": "浮", "budget_cny": 1e30},
         ],
     )
+    with path.open("a", encoding="utf-8") as handle:  # json.dumps would write 1000.0
+        handle.write('{"kind": "scene", "title": "指", "budget_cny": 1e3}\n')
     strict = runner.invoke(app, ["ingest", str(path)])
     assert strict.exit_code == 1 and f"{path}:2:" in strict.stderr
     assert strict.exception is None or isinstance(strict.exception, SystemExit)
@@ -119,8 +121,10 @@ def test_jsonl_budgets_booleans_and_overflow(
     assert isinstance(result.exception, SystemExit | None)
     assert "negative amount" in result.stderr
     assert "yes/no value is not an amount" in result.stderr
-    assert result.stderr.count("implausible amount") == 2
-    assert "1 new, 0 updated, 0 unchanged, 4 skipped" in result.stdout
+    assert "implausible amount" in result.stderr  # 10**19
+    assert f"{path}:5: budget_cny: 1e+30: exponent notation" in result.stderr
+    assert f"{path}:6: budget_cny: 1000.0: exponent notation" in result.stderr
+    assert "1 new, 0 updated, 0 unchanged, 5 skipped" in result.stdout
     good = exported(runner)["好"]
     assert (good["budget_low_cny"], good["budget_high_cny"]) == (500_000, 1_000_000)
 
