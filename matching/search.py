@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.records import Record, canonical_text
-from matching.facets import Filters
+from matching.facets import Filters, budget_bounds
 from matching.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_rows
 from matching.index import CorpusIndex
 from matching.text import passage_text
@@ -231,4 +231,7 @@ def _filters_met(filters: Filters, facets: dict[str, Any]) -> dict[str, Any]:
         out["deadline"] = facets.get("deadline") or "none"
     if filters.budget_min is not None or filters.budget_max is not None:
         out["budget_cny"] = facets.get("budget_cny")
+        low, high = budget_bounds(facets)
+        if low != high:  # the filter matched a range: show it, open ends as null
+            out["budget_range"] = [low, high]
     return out
