@@ -19,7 +19,7 @@ from core.records import Record, RecordKind
 from core.store import RecordStore
 from matching.engine import Matcher
 from matching.errors import MatchingError
-from matching.evaluation.metrics import METRICS, evaluate
+from matching.evaluation.metrics import METRICS, MISSED, evaluate
 from matching.fusion import FusionConfig, fuse
 from matching.search import Query, facet_bonus, run_legs
 
@@ -102,9 +102,13 @@ def run_gold(matcher: Matcher, gold: GoldSet, *, depth: int = 100) -> LegRuns:
 def table(rows: Mapping[str, Mapping[str, float]]) -> str:
     """A fixed-width text table: one row per ranker, one column per metric."""
     width = max(len(name) for name in rows) + 2
-    lines = [f"{'ranker':<{width}}" + "".join(f"{m:>11}" for m in METRICS)]
+    lines = [f"{'ranker':<{width}}" + "".join(f"{m:>11}" for m in (*METRICS, MISSED))]
     for name, values in rows.items():
-        lines.append(f"{name:<{width}}" + "".join(f"{values[m]:>11.4f}" for m in METRICS))
+        lines.append(
+            f"{name:<{width}}"
+            + "".join(f"{values[m]:>11.4f}" for m in METRICS)
+            + f"{int(values.get(MISSED, 0)):>11d}"
+        )
     return "\n".join(lines)
 
 
