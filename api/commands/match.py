@@ -151,9 +151,13 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
             typer.echo(f"      matched {terms}")
         if ex["facets"]:
             typer.echo(f"      agrees on {json.dumps(ex['facets'], ensure_ascii=False)}")
-        if ex["more_from_firm"] or ex["collapsed"]:
-            folded = ", ".join(ex["collapsed"])
-            typer.echo(f"      +{ex['more_from_firm']} more from this firm; collapsed {folded}")
+        twins = ex.get("near_duplicates", [])
+        if ex["more_from_firm"]:
+            own = [i for i in ex["collapsed"] if i not in {t["id"] for t in twins}]
+            typer.echo(f"      +{ex['more_from_firm']} more from this firm: {', '.join(own)}")
+        if twins:
+            listed = ", ".join(f"{t['id']} ({t['org'] or 'no organisation'})" for t in twins)
+            typer.echo(f"      near-identical entries folded in: {listed}")
 
 
 def register(app: typer.Typer) -> None:
