@@ -173,7 +173,8 @@ class Filters:
                 why = f"{with_budget} of the {table.size} {what} carry a budget; none fits"
             elif name == "open_on":
                 why = f"every deadline is before {value}"
-            alone.append((f"{name.replace('_', ' ')} {value}", kept, why))
+            shown = "、".join(map(str, value)) if isinstance(value, list) else value
+            alone.append((f"{name.replace('_', ' ')} {shown}", kept, why))
         empty = [(label, why) for label, kept, why in alone if kept == 0]
         if empty:
             return "no match: " + "; ".join(
