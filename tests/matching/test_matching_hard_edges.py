@@ -136,3 +136,14 @@ def test_docstrings_only_name_what_exists() -> None:
             if target is None:
                 stale.append(f"{info.name}: {name}")
     assert not stale, stale
+
+
+def test_a_subscription_of_only_punctuation_is_refused(
+    small_store, tmp_path, bigram_embedder
+) -> None:  # type: ignore[no-untyped-def]
+    from matching.subscriptions import Subscriptions
+
+    subs = Subscriptions(Matcher(small_store, tmp_path, bigram_embedder))
+    with pytest.raises(NothingToSearch):
+        subs.add("噪声", "？？？……", against=RecordKind.CAPABILITY)
+    assert subs.add("巡检", " 无人机巡检 ", against=RecordKind.CAPABILITY).query == "无人机巡检"
