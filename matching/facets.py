@@ -185,6 +185,35 @@ class Filters:
             mask &= (table.budget_low < 0) | (table.budget_low <= self.budget_max)
         return mask
 
+    def empty_reason(self, table: FacetTable, what: str) -> str:
+        """Why no row passes: each active filter alone, and what it keeps of ``table``."""
+        alone: list[tuple[str, int, str]] = []  # (description, rows kept alone, why)
+        with_budget = int((table.budget >= 0).sum())
+        for name, value in self.describe().items():
+            single = Filters.from_dict({name: value})
+            mask = single.mask(table)
+            kept = table.size if mask is None else int(mask.sum())
+            why = ""
+            if name.startswith("budget") and with_budget == 0:
+                why = f"none of the {table.size} {what} carries a budget"
+            elif name.startswith("budget"):
+                why = f"{with_budget} of the {table.size} {what} carry a budget; none fits"
+            elif name == "open_on":
+                why = f"every deadline is before {value}"
+            shown = "、".join(map(str, value)) if isinstance(value, list) else value
+            alone.append((f"{name.replace('_', ' ')} {shown}", kept, why))
+        empty = [(label, why) for label, kept, why in alone if kept == 0]
+        if empty:
+            return "no match: " + "; ".join(
+                f"filter {label} leaves none of the {table.size} {what}"
+                + (f" ({why})" if why else "")
+                for label, why in empty
+            )
+        kept_alone = ", ".join(f"{label} keeps {kept}" for label, kept, _ in alone)
+        return (
+            f"no match: the filters together leave none of the {table.size} {what} ({kept_alone})"
+        )
+
     @staticmethod
     def _canonical(name: str, value: str) -> str:
         value = value.strip()

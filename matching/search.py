@@ -198,6 +198,7 @@ def _explain(
         agree["district"] = query.district
     org = canonical_text(facets.get("org"))
     same_firm = [r for r in folded if org and canonical_text(corpus.rows[r].get("org")) == org]
+    twins = [r for r in folded if r not in same_firm]
     return {
         "record": {"title": facets["title"], "org": facets.get("org")},
         "legs": legs,
@@ -209,6 +210,8 @@ def _explain(
         "facets": agree,
         "more_from_firm": len(same_firm),
         "collapsed": [corpus.ids[r] for r in folded],
+        # folded because their text is near-identical, though another organisation filed them
+        "near_duplicates": [{"id": corpus.ids[r], "org": corpus.rows[r].get("org")} for r in twins],
     }
 
 
