@@ -188,7 +188,7 @@ class Filters:
     def empty_reason(self, table: FacetTable, what: str) -> str:
         """Why no row passes: each active filter alone, and what it keeps of ``table``."""
         alone: list[tuple[str, int, str]] = []  # (description, rows kept alone, why)
-        with_budget = int((table.budget >= 0).sum())
+        with_budget = int(((table.budget_low >= 0) | (table.budget_high >= 0)).sum())
         for name, value in self.describe().items():
             single = Filters.from_dict({name: value})
             mask = single.mask(table)

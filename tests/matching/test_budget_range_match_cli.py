@@ -50,4 +50,18 @@ def test_match_filters_on_the_published_range(
     ((record_id, met),) = found.items()
     assert record_id.startswith(ranged) and met["budget_range"] == [500_000, 1_000_000]
     assert len(titles("--budget-min", "80万")) == 2  # 50-100万 reaches 80万; 300万 too
-    assert len(titles("--budget-min", "110万", "--budget-max", "200万")) == 0  # a gap
+    gap = runner.invoke(  # a gap between the ranges: nothing fits, and the CLI says why
+        app,
+        [
+            "match",
+            "--text",
+            "无人机巡检",
+            "--against",
+            "scene",
+            "--budget-min",
+            "110万",
+            "--budget-max",
+            "200万",
+        ],
+    )
+    assert gap.exit_code == 1 and "filters together leave none" in gap.output
