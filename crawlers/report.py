@@ -38,6 +38,16 @@ def build_report(
         for key, value in sorted(stats.items())
         if key.startswith("scenehub/incremental/")
     }
+    links_skipped = {
+        key.removeprefix("scenehub/links/skipped/"): int(value)
+        for key, value in sorted(stats.items())
+        if key.startswith("scenehub/links/skipped/")
+    }
+    mechanisms = {
+        key.removeprefix("scenehub/list_mechanism/"): int(value)
+        for key, value in sorted(stats.items())
+        if key.startswith("scenehub/list_mechanism/")
+    }
     finish = str(stats.get("finish_reason", "unknown"))
     return {
         "run_id": run_id,
@@ -51,6 +61,9 @@ def build_report(
         "elapsed_s": round(elapsed, 3),
         "pages_fetched": int(stats.get("downloader/response_count", 0)),
         "list_pages": spider.list_pages if spider else 0,
+        "list_mechanisms": mechanisms,
+        "item_links": int(stats.get("scenehub/links/items", 0)),
+        "links_skipped": links_skipped,
         "detail_pages": int(stats.get("scenehub/pages/detail", 0)),
         "attachments_read": int(stats.get("scenehub/attachments/read", 0)),
         "items_scraped": int(stats.get("scenehub/items/valid", 0)),
@@ -109,6 +122,21 @@ def format_report(report: dict[str, Any]) -> str:
         f"{report['items_unchanged']} unchanged; dropped {report['dropped_schema']} invalid, "
         f"{report['dropped_duplicate']} duplicate",
     ]
+    skipped = report.get("links_skipped") or {}
+    lines.append(
+        f"  list entries: {report.get('item_links', 0)} item links"
+        + (
+            f" ({', '.join(f'{k} {v}' for k, v in report['list_mechanisms'].items())})"
+            if report.get("list_mechanisms")
+            else ""
+        )
+        + "; links skipped: "
+        + (", ".join(f"{k} {v}" for k, v in skipped.items()) if skipped else "none")
+    )
+    if report.get("list_pages_empty"):
+        lines.append(
+            f"  list pages that yielded no items: {report['list_pages_empty']} (see list_empty)"
+        )
     if report.get("incremental"):
         skipped = ", ".join(f"{k} {v}" for k, v in report["incremental"].items())
         lines.append(f"  incremental: {skipped}")

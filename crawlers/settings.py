@@ -60,12 +60,8 @@ DNS_RESOLVER = "crawlers.middlewares.netguard.GuardedResolver"
 SCENEHUB_ALLOW_NETWORKS: list[str] = []
 
 ITEM_PIPELINES = {
-    "crawlers.pipelines.map_columns.MapColumnsPipeline": 100,
-    "crawlers.pipelines.normalize_text.NormalizeTextPipeline": 200,
-    "crawlers.pipelines.normalize_dates.NormalizeDatesPipeline": 300,
-    "crawlers.pipelines.normalize_money.NormalizeMoneyPipeline": 400,
-    "crawlers.pipelines.normalize_districts.NormalizeDistrictsPipeline": 500,
-    "crawlers.pipelines.normalize_domains.NormalizeDomainsPipeline": 600,
+    # one path from a row to a record, shared with `scenehub ingest` (core.ingest.build)
+    "crawlers.pipelines.build_record.BuildRecordPipeline": 100,
     "crawlers.pipelines.validate.ValidatePipeline": 700,
     "crawlers.pipelines.dedupe.DedupePipeline": 800,
     "crawlers.pipelines.store.StorePipeline": 900,

@@ -36,6 +36,9 @@ class Source:
     spider: str | None = None  # dotted path of a thin site spider (a PortalSpider subclass)
     encoding: str | None = None  # force a page encoding (a server that lies about it)
     follow_pagination: bool = True
+    #: render list pages in Chromium (scrapy-playwright): for lists that only a browser can
+    #: build. Off by default; detail pages and attachments are always fetched plainly.
+    browser: bool = False
     max_pages: int = 500
     obey_robots: bool = True
     robots_reason: str | None = None  # why a source ignores robots.txt: kept in every report
@@ -98,6 +101,8 @@ def _parse(path: Path) -> Source:
         raise SourceError(f"{path}: kind must be one of {KINDS}, not {data['kind']!r}")
     if data.get("shape", "auto") not in SHAPES:
         raise SourceError(f"{path}: shape must be one of {SHAPES}, not {data['shape']!r}")
+    if data.get("browser") is True and data.get("shape") == "json_api":
+        raise SourceError(f"{path}: browser = true renders HTML list pages; a json_api has none")
     if data.get("obey_robots") is False and not data.get("robots_reason"):
         raise SourceError(f"{path}: obey_robots = false needs a robots_reason (it is recorded)")
     for url in data["start_urls"]:
@@ -127,6 +132,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "robots_reason": (str,),
     "schedule": (str,),
     "follow_pagination": (bool,),
+    "browser": (bool,),
     "obey_robots": (bool,),
     "max_pages": (int,),
     "concurrency": (int,),

@@ -233,7 +233,7 @@ def portal_serve(
 ) -> None:
     """Serve the sample portal until Ctrl-C; crawl it with
     ``scenehub crawl --source sample-portal --base-url URL``."""
-    from crawlers.sample_portal.server import make_server
+    from crawlers.sample_portal.server import make_server, serve_until_interrupted
 
     with crawl_errors():
         try:
@@ -241,12 +241,7 @@ def portal_serve(
         except OSError as exc:
             raise CrawlError(f"cannot listen on {host}:{port}: {exc}") from None
     typer.echo(f"sample portal at http://{host}:{server.server_address[1]} (Ctrl-C stops)")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.deps import get_store
+from api.deps import empty_store_note, get_store
 from core.export import ExportFormat, record_to_json, write_records
 from core.records import RecordKind, StoredRecord
 from core.store import RecordNotFound
@@ -51,7 +51,10 @@ def register(app: typer.Typer) -> None:
             records.append(record)
             if len(records) >= limit:
                 break
-        _print_table(records, f"{len(records)} of {store.count(kind)} records")
+        total = store.count(kind)
+        _print_table(records, f"{len(records)} of {total} records")
+        if not total:
+            typer.echo(empty_store_note(store), err=True)
 
     @group.command("show")
     def show(
@@ -64,6 +67,8 @@ def register(app: typer.Typer) -> None:
             versions = store.history(record_id) if history else [store.get(record_id)]
         except RecordNotFound as exc:
             typer.echo(f"error: {exc}", err=True)
+            if not store.count():
+                typer.echo(empty_store_note(store), err=True)
             raise typer.Exit(1) from exc
         payload: object = [record_to_json(v) for v in versions]
         if not history:
@@ -82,7 +87,10 @@ def register(app: typer.Typer) -> None:
         if fmt not in ("jsonl", "csv"):
             typer.echo(f"error: unknown format {fmt!r}; use jsonl or csv", err=True)
             raise typer.Exit(2)
-        records = get_store().iter_records(kind=kind)
+        store = get_store()
+        if not store.count(kind):
+            typer.echo(empty_store_note(store), err=True)
+        records = store.iter_records(kind=kind)
         export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
         if output is None:
             count = write_records(records, sys.stdout, export_format)

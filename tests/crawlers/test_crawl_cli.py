@@ -9,6 +9,10 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from crawlers.sample_portal import serve_in_thread
+from crawlers.sample_portal.data import portal_data
+
+#: every item the sample-portal source reaches (the generator's truth, not the crawler's)
+PORTAL_ITEMS = len(portal_data(1).all_scenes()) + len(portal_data(1).all_capabilities())
 
 
 @pytest.mark.slow
@@ -18,7 +22,7 @@ def test_crawl_source_then_list_and_show(cli_env: Path, runner: CliRunner) -> No
             app, ["crawl", "--source", "sample-portal", "--base-url", portal.url, "--fast"]
         )
     assert result.exit_code == 0, result.output
-    assert "210 new, 0 updated, 0 unchanged" in result.output
+    assert f"{PORTAL_ITEMS} new, 0 updated, 0 unchanged" in result.output
     assert "failures: 0" in result.output
 
     listed = runner.invoke(app, ["crawls", "list"])
@@ -26,10 +30,10 @@ def test_crawl_source_then_list_and_show(cli_env: Path, runner: CliRunner) -> No
     shown = runner.invoke(app, ["crawls", "show", "1"])
     assert shown.exit_code == 0 and "pages fetched:" in shown.output
     as_json = runner.invoke(app, ["crawls", "show", "1", "--json"])
-    assert '"items_new": 210' in as_json.output
+    assert f'"items_new": {PORTAL_ITEMS}' in as_json.output
     sources = runner.invoke(app, ["sources", "list"])
     assert sources.exit_code == 0
-    assert "last crawl #1" in sources.output and "finished: 210 new" in sources.output
+    assert "last crawl #1" in sources.output and f"finished: {PORTAL_ITEMS} new" in sources.output
     assert "example-gov" in sources.output and "never crawled" in sources.output
 
 
@@ -110,8 +114,8 @@ def test_demo_helper_crawls_the_sample_portal(cli_env: Path, public_only: None) 
     from api.deps import get_store
 
     report = crawl_sample_portal()
-    assert report["status"] == "finished" and report["items_new"] == 210
-    assert get_store().count() == 210
+    assert report["status"] == "finished" and report["items_new"] == PORTAL_ITEMS
+    assert get_store().count() == PORTAL_ITEMS
 
 
 def test_sample_portal_serve_command(tmp_path: Path) -> None:
@@ -161,3 +165,17 @@ def test_crawl_is_a_function_with_one_way_to_fail(cli_env: Path) -> None:
     with pytest.raises(typer.Exit) as stopped, crawl_errors():
         raise NothingFound("no items found")
     assert stopped.value.exit_code == 4
+
+
+def test_the_serve_loop_closes_its_socket_on_ctrl_c() -> None:
+    """One foreground loop for ``python -m crawlers.sample_portal`` and the CLI."""
+    from crawlers.sample_portal.server import make_server, serve_until_interrupted
+
+    server = make_server()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    server.serve_forever = interrupted  # type: ignore[method-assign]
+    serve_until_interrupted(server)  # returns: Ctrl-C is the normal way to stop
+    assert server.socket.fileno() == -1  # closed
