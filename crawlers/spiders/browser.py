@@ -9,10 +9,15 @@ reactor that scrapy-playwright needs.
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from scrapy.settings import BaseSettings
+
+from crawlers.middlewares.netguard import policy_from_settings
+from crawlers.netguard import NetworkPolicy
 
 CHROMIUM = "/usr/bin/chromium"  # apt-get install chromium
 HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -58,6 +63,23 @@ def enable_browser(settings: BaseSettings) -> None:
         priority="spider",
     )
     settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", RENDER_TIMEOUT_MS, priority="spider")
+    # the browser's own sub-requests and redirects never pass Scrapy's downloader: the same
+    # address guard decides each of them here
+    settings.set(
+        "PLAYWRIGHT_ABORT_REQUEST",
+        refusing_guard(policy_from_settings(settings)),
+        priority="spider",
+    )
+
+
+def refusing_guard(policy: NetworkPolicy) -> Callable[[Any], Awaitable[bool]]:
+    """scrapy-playwright's abort predicate: True for a request to an address the policy refuses
+    (resolved off the event loop; a name that does not resolve is refused too)."""
+
+    async def abort(request: Any) -> bool:
+        return await asyncio.to_thread(policy.url_refusal, request.url) is not None
+
+    return abort
 
 
 def render_meta() -> dict[str, Any]:

@@ -348,3 +348,22 @@ def test_a_whole_url_is_checked_against_every_address_of_its_host() -> None:
     assert policy.url_refusal("http://169.254.169.254/", answers.__getitem__) is not None
     assert policy.url_refusal("data:text/html,hi") is not None
     assert policy.url_refusal("http://localhost:1/") is not None  # the system resolver
+
+
+def test_the_browsers_own_requests_pass_the_same_guard() -> None:
+    """Chromium's sub-requests bypass Scrapy's downloader; the abort predicate refuses them."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from crawlers.netguard import NetworkPolicy
+    from crawlers.spiders.browser import refusing_guard
+
+    guard = refusing_guard(NetworkPolicy.allowing(["127.0.0.0/8"]))
+
+    def aborted(url: str) -> bool:
+        return asyncio.run(guard(SimpleNamespace(url=url)))
+
+    assert aborted("http://169.254.169.254/latest/meta-data/")
+    assert aborted("http://10.0.0.1/list.html")
+    assert aborted("file:///etc/passwd")
+    assert not aborted("http://127.0.0.1:8750/col/col1229/index.html")
