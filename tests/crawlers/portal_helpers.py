@@ -31,7 +31,10 @@ def crawl_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "api.cli", "crawl", *cli_args, "--json"]
 
 
-def run_crawl(env: dict[str, str], *args: str, timeout: float = 240) -> dict[str, Any]:
+def run_crawl(
+    env: dict[str, str], *args: str, timeout: float = 240, expect_exit: int = 0
+) -> dict[str, Any]:
+    """Run the crawl; its exit status must be ``expect_exit`` (4: nothing found)."""
     done = subprocess.run(
         crawl_command(*args),
         env=env,
@@ -41,6 +44,6 @@ def run_crawl(env: dict[str, str], *args: str, timeout: float = 240) -> dict[str
         timeout=timeout,
         check=False,
     )
-    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.returncode == expect_exit, done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return report

@@ -37,7 +37,9 @@ def test_a_script_built_list_without_a_browser_is_reported_empty(tmp_path: Path)
     _source(home, browser=False)
     env = crawl_env(home, f"sqlite:///{tmp_path / 'store.db'}")
     with serve_in_thread() as portal:
-        report = run_crawl(env, "--source", "sample-portal-js", "--base-url", portal.url, "--fast")
+        report = run_crawl(
+            env, "--source", "sample-portal-js", "--base-url", portal.url, "--fast", expect_exit=4
+        )
     assert report["items_new"] == 0 and report["detail_pages"] == 0
     assert report["list_pages_empty"] == 1
     [failure] = report["failures"]["list_empty"]
@@ -54,6 +56,7 @@ def test_a_source_asking_for_a_missing_browser_is_told_how_to_fix_it(tmp_path: P
             env,
             *("--source", "sample-portal-js", "--base-url", portal.url, "--fast"),
             *("--set", "SCENEHUB_CHROMIUM=/nonexistent/chromium"),
+            expect_exit=4,  # nothing found: the exit status says so
         )
     [problem] = report["failures"]["browser_unavailable"]
     assert "no Chromium at /nonexistent/chromium" in problem["detail"]
