@@ -47,10 +47,14 @@ def _self_links(query: str) -> Answer:
 
 
 def _chain_page(number: int) -> Answer:
+    """A list page of two dated entries (article-style URLs) and a next-page link."""
+    entries = "".join(
+        f"<li><a href='/d/{number}0{n}.html'>第{number}0{n}个智能巡检场景</a>"
+        f"<span>2025-07-0{number % 9 + 1}</span></li>"
+        for n in (1, 2)
+    )
     return html(
-        f"<html><body><ul><li><a href='/d/{number}.html'>第{number}个智能巡检场景</a>"
-        f"<span>2025-07-0{number % 9 + 1}</span></li></ul>"
-        f"<a href='index_{number + 1}.html'>下一页</a></body></html>"
+        f"<html><body><ul>{entries}</ul><a href='index_{number + 1}.html'>下一页</a></body></html>"
     )
 
 
@@ -59,7 +63,10 @@ def trap() -> RouteServer:
     routes: dict[str, Route] = {"/trap/list.html": _self_links}
     for number in range(6):
         routes[f"/chain/index_{number}.html"] = _chain_page(number)
-        routes[f"/d/{number}.html"] = html(detail_page(f"第{number}个智能巡检场景", "某区城管局"))
+        for n in (1, 2):
+            routes[f"/d/{number}0{n}.html"] = html(
+                detail_page(f"第{number}0{n}个智能巡检场景", "某区城管局")
+            )
     return RouteServer(routes)
 
 
@@ -89,9 +96,10 @@ def test_the_depth_limit_is_kept_and_reported(
         )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output.strip().splitlines()[-1])
-    assert report["limits"]["max_depth"] == 2 and report["limits"]["depth_skipped"] == 2
-    assert report["items_new"] == 2  # the details of list pages 0 and 1 (depths 1 and 2)
-    assert "/chain/index_3.html" not in trap.hits and "/d/2.html" not in trap.hits
+    # list page 2 is at depth 2: its two details and list page 3 (depth 3) are not fetched
+    assert report["limits"]["max_depth"] == 2 and report["limits"]["depth_skipped"] == 3
+    assert report["items_new"] == 4  # the details of list pages 0 and 1 (depths 1 and 2)
+    assert "/chain/index_3.html" not in trap.hits and "/d/201.html" not in trap.hits
 
 
 @pytest.mark.slow
