@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from portal_helpers import Stats
 
 from crawlers.sources import Source
 from crawlers.spiders.base import PortalSpider
 
 DATA = Path(__file__).parents[1] / "data" / "crawlers"
-
-
-class Stats(Counter[str]):
-    """The slice of Scrapy's StatsCollector that our code uses."""
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self[key] += count
-
-    def get_value(self, key: str, default: Any = None) -> Any:
-        return self.get(key, default)
-
-    def get_stats(self) -> dict[str, Any]:
-        return dict(self)
 
 
 @pytest.fixture(autouse=True)

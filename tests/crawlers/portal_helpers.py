@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +48,16 @@ def run_crawl(
     assert done.returncode == expect_exit, done.stderr[-3000:]
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return report
+
+
+class Stats(Counter[str]):
+    """The slice of Scrapy's StatsCollector that our code uses."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] += count
+
+    def get_value(self, key: str, default: Any = None) -> Any:
+        return self.get(key, default)
+
+    def get_stats(self) -> dict[str, Any]:
+        return dict(self)

@@ -3,6 +3,7 @@ no traceback: scripts and the scheduler tell "finished" from "nothing worked".""
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,7 @@ def test_the_sample_portal_not_running_says_how_to_start_it(
         runner, capfd, "--source", "sample-portal", "--base-url", base, "--set", "RETRY_TIMES=0"
     )
     assert code == 3, output
-    assert "none of the 3 start pages could be fetched (connection: " in output
+    assert re.search(r"none of the \d+ start pages could be fetched \(connection: ", output)
     assert "Start it with `scenehub sample-portal serve`" in output
 
 

@@ -79,7 +79,7 @@ def test_a_source_may_name_a_thin_site_spider(tmp_path: Path) -> None:
     # the site's selector is what picks its entries: one entry, no list shape to go by
     from types import SimpleNamespace
 
-    from conftest import Stats
+    from portal_helpers import Stats
     from scrapy.http import HtmlResponse, Request
 
     spider.crawler = SimpleNamespace(stats=Stats())  # type: ignore[assignment]
