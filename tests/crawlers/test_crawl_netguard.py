@@ -270,9 +270,9 @@ def test_the_resolver_refuses_even_with_the_middleware_switched_off(
 
 def _portal(server_url: str) -> dict[str, Any]:
     entries = {
-        "/d/ok.html": "余杭区未来科技城智能巡检场景",
-        "/d/to-metadata.html": "西湖区社区养老陪护机器人场景",
-        "/d/to-private.html": "滨江区政务大模型问答场景",
+        "/d/t20250701_1001.html": "余杭区未来科技城智能巡检场景",
+        "/d/t20250701_1002.html": "西湖区社区养老陪护机器人场景",
+        "/d/t20250701_1003.html": "滨江区政务大模型问答场景",
     }
     links = "".join(
         f"<li><a href='{path}'>{title}</a><span>2025-07-01</span></li>"
@@ -284,9 +284,11 @@ def _portal(server_url: str) -> dict[str, Any]:
     )
     return {
         "/list.html": html(f"<html><body><ul>{links}</ul>{files}</body></html>"),
-        "/d/ok.html": html(detail_page("余杭区未来科技城智能巡检场景", "杭州市余杭区城市管理局")),
-        "/d/to-metadata.html": redirect("http://169.254.169.254/latest/meta-data/iam/"),
-        "/d/to-private.html": redirect(f"{server_url}/hop"),
+        "/d/t20250701_1001.html": html(
+            detail_page("余杭区未来科技城智能巡检场景", "杭州市余杭区城市管理局")
+        ),
+        "/d/t20250701_1002.html": redirect("http://169.254.169.254/latest/meta-data/iam/"),
+        "/d/t20250701_1003.html": redirect(f"{server_url}/hop"),
         "/hop": redirect("http://10.0.0.1/admin/"),
         # attachments may live on other hosts, so their redirects pass the offsite filter
         "/f/meta.xlsx": redirect("http://169.254.169.254/latest/meta-data/iam.xlsx"),
@@ -317,7 +319,7 @@ def test_redirects_and_attachments_to_refused_addresses_are_not_followed(
                 "--json",
             ],
         )
-    assert result.exit_code == 4, result.output  # every file link refused: nothing found
+    assert result.exit_code == 0, result.output
     import json
 
     [line] = [text for text in result.output.splitlines() if text.startswith("{")]
@@ -334,7 +336,7 @@ def test_redirects_and_attachments_to_refused_addresses_are_not_followed(
     # the allowed hops were fetched (the probe works), nothing past them; detail pages that
     # redirect off the portal's host are dropped by Scrapy's offsite filter before that
     assert f"{server.url}/f/meta.xlsx" in fetched and f"{server.url}/f/hop2.xlsx" in fetched
-    assert f"{server.url}/d/to-metadata.html" in fetched and f"{server.url}/hop" in fetched
+    assert f"{server.url}/d/t20250701_1002.html" in fetched and f"{server.url}/hop" in fetched
     assert all(url.startswith(server.url) for url in fetched), fetched
 
 
