@@ -94,7 +94,7 @@ def test_failed_pull_stays_partial_and_resumes_without_refetching(
         broken.stop()
     store = SnapshotStore(engine)
     assert store.complete_snapshots() == []
-    (snap,) = store.all_snapshots()
+    (snap,) = store.snapshots()
     done = store.done_parts(snap.id)
     assert done and ("hf", "linping-med", "model") not in done
     with pytest.raises(RankingError, match="no complete snapshot"):
@@ -247,7 +247,7 @@ def test_github_pull_resumes_repo_by_repo(engine: Engine, tmp_path: Path) -> Non
             pull(engine, registry, day, _endpoints(broken.url))
     finally:
         broken.stop()
-    (snap,) = SnapshotStore(engine).all_snapshots()
+    (snap,) = SnapshotStore(engine).snapshots()
     done = {unit for _, _, unit in SnapshotStore(engine).done_parts(snap.id)}
     assert done == {"repos", f"activity:{repos[0]}", f"activity:{repos[1]}"}
     good = serve_in_thread(hub)
