@@ -72,7 +72,7 @@ def test_a_tie_across_a_tier_boundary_is_paid_the_lower_tier() -> None:
 
 
 def test_a_tie_across_the_cap_is_not_awarded_and_flagged() -> None:
-    ranks = _ranks([f"F{i}" for i in range(9)]) + [("X", 10), ("Y", 10)]
+    ranks = [*_ranks([f"F{i}" for i in range(9)]), ("X", 10), ("Y", 10)]
     run = _run("models", ranks)
     award = allocate([run], CONFIG)
     assert len(award.awards) == 9

@@ -80,7 +80,7 @@ def test_github_sock_puppets_are_excluded_from_openrank_and_flagged() -> None:
     honest = rank_category(world(_registry(), stats, activity=steady), "models", CONFIG, "h")
     # 20 human-named accounts appear in the last month, only on 甲's repo
     puppets = [_activity("firm1-oss/core", f"zhang-wei-{i}", pulls=6) for i in range(20)]
-    gamed_activity = steady[:-1] + [steady[-1] + puppets]
+    gamed_activity = [*steady[:-1], steady[-1] + puppets]
     gamed = rank_category(world(_registry(), stats, activity=gamed_activity), "models", CONFIG, "h")
 
     def community(run: object) -> float:
@@ -118,7 +118,7 @@ def test_a_jump_in_a_flat_or_short_history_is_flagged() -> None:
 def test_inflation_spread_over_many_repos_is_caught_at_firm_level() -> None:
     flat = [model(f"firm1/m{i}", 100) for i in range(50)]
     jumped = [model(f"firm1/m{i}", 4_000) for i in range(50)]  # each +3,900 < 5,000
-    months = [flat + [model("firm2/M", 9_000)]] * 5 + [jumped + [model("firm2/M", 9_000)]]
+    months = [[*flat, model("firm2/M", 9000)]] * 5 + [[*jumped, model("firm2/M", 9000)]]
     cm = measure_category(world(_registry(), months), "models", CONFIG)
     kinds = {f["type"] for f in cm.ctx.flags[A]}
     assert "download_spike" not in kinds and "firm_download_spike" in kinds
