@@ -174,11 +174,12 @@ def pull_command(
     as_of: AsOf = None,
     config: ConfigOpt = None,
 ) -> None:
-    """Pull every hub with registered accounts into one dated, immutable snapshot.
+    """Pull every hub with registered accounts into one dated snapshot.
 
-    Without endpoint options this talks to the REAL hubs (huggingface.co, modelscope.cn,
-    api.github.com), and --as-of must then be today. For the offline sample hub, start
-    `scenehub sample-hub serve` and pass its URLs. An account the hub answers 404 for is
+    Without endpoint options this talks to the REAL hubs
+    (huggingface.co, modelscope.cn, api.github.com), and --as-of
+    must then be today. Offline: start `scenehub sample-hub serve`
+    and pass its URLs. An account the hub answers 404 for is
     reported, recorded in the snapshot and skipped.
     """
     day = _date(as_of) or datetime.now(UTC).date()
@@ -218,8 +219,11 @@ def rank_command(
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Rank eligible enterprises (tiers across all categories, at most 10 firms in all);
-    records the run for replay and prints the cap checks."""
+    """Rank candidates; award at most 10 firms in all, with cap checks.
+
+    Tiers are decided across all categories (one award per firm).
+    The run is recorded for `scenehub contrib replay`.
+    """
     known = load_config(config)[0].categories
     if category is not None and category not in known:
         raise typer.BadParameter(
@@ -293,8 +297,11 @@ def evidence_command(
     as_json: JsonOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """The evidence pack of one candidate: repos with monthly series, copies, exclusions,
-    flags with their numbers, leaderboard standing, self-reported results, review."""
+    """The evidence pack of one candidate.
+
+    Repos with monthly series, copies, exclusions, flags with their
+    numbers, leaderboard standing, self-reported results, review.
+    """
     pack = evidence_pack(get_store().engine, enterprise, _date(as_of), config)
     if as_json:
         _dump(pack)
