@@ -23,7 +23,7 @@ from contrib.ranking.awards import AwardRun, allocate
 from contrib.ranking.config import AwardConfig, config_hash, load_config_text, parse_config
 from contrib.ranking.context import Shared
 from contrib.ranking.inputs import RankingInputs, load_inputs, load_inputs_by_ids
-from contrib.ranking.rank import RankingRun, rank_category
+from contrib.ranking.rank import RankingRun, code_version, rank_category
 from core.models.contrib import ContribRankingRunRow
 
 LIBRARIES = ("numpy", "scipy", "networkx", "sqlalchemy", "pydantic", "pyyaml", "huggingface-hub")
@@ -127,7 +127,7 @@ class ReplayReport:
         changes = ", ".join(f"{k} {a}→{b}" for k, (a, b) in sorted(self.library_changes.items()))
         return (
             f"run {self.run_id}: replay {verdict} (sha256 {self.replayed_hash[:12]}, recorded "
-            f"{self.recorded_hash[:12]})" + (f"; library changes: {changes}" if changes else "")
+            f"{self.recorded_hash[:12]})" + (f"; changed since: {changes}" if changes else "")
         )
 
 
@@ -156,5 +156,7 @@ def replay_run(engine: Engine, run_id: int) -> ReplayReport:
     now = library_versions()
     recorded = dict(row.library_versions or {})
     changes = {k: (recorded.get(k, "?"), v) for k, v in now.items() if recorded.get(k) != v}
+    if row.code_version != code_version():
+        changes["scenehub code"] = (row.code_version, code_version())
     digest = hashlib.sha256(output.encode("utf-8")).hexdigest()
     return ReplayReport(run_id, digest == row.output_hash, row.output_hash, digest, changes, output)

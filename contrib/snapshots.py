@@ -75,7 +75,7 @@ def _stat_columns(r: RepoStat) -> dict[str, Any]:
     return out
 
 
-def _stat_from_row(row: ContribRepoStatRow) -> RepoStat:
+def _stat_from_row(row: Any) -> RepoStat:
     values = {f.name: getattr(row, f.name) for f in dataclasses.fields(RepoStat)}
     values.update(
         hub=Hub(row.hub),
@@ -93,7 +93,7 @@ def _activity_columns(a: Activity) -> dict[str, Any]:
     return out
 
 
-def _activity_from_row(row: ContribActivityRow) -> Activity:
+def _activity_from_row(row: Any) -> Activity:
     values = {f.name: getattr(row, f.name) for f in dataclasses.fields(Activity)}
     values["hub"] = Hub(row.hub)
     return Activity(**values)
@@ -322,16 +322,15 @@ class SnapshotStore:
 
     def repo_stats(self, snapshot_id: int) -> list[RepoStat]:
         with Session(self.engine) as session:
-            rows = session.scalars(
-                select(ContribRepoStatRow).where(ContribRepoStatRow.snapshot_id == snapshot_id)
-            )
+            # plain rows, not ORM entities: a snapshot is read whole and never modified
+            table = ContribRepoStatRow.__table__
+            rows = session.execute(select(table).where(table.c.snapshot_id == snapshot_id))
             return sorted((_stat_from_row(r) for r in rows), key=_stat_key)
 
     def activity(self, snapshot_id: int) -> list[Activity]:
         with Session(self.engine) as session:
-            rows = session.scalars(
-                select(ContribActivityRow).where(ContribActivityRow.snapshot_id == snapshot_id)
-            )
+            table = ContribActivityRow.__table__
+            rows = session.execute(select(table).where(table.c.snapshot_id == snapshot_id))
             return sorted(
                 (_activity_from_row(r) for r in rows),
                 key=lambda a: (a.hub.value, a.repo_id, a.developer),
