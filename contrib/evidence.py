@@ -53,6 +53,10 @@ def evidence_pack(
                     "self_reported_results": [{**e, "scored": False} for e in repo.eval_results],
                 }
             )
+        credit = cm.ctx.shared.values.get("derivative_credit", {}).get(enterprise)
+        derivatives = (
+            [{"credit": round(c, 2), "url": url} for c, url in credit.top] if credit else []
+        )
         families = [
             [ctx.repos_by_firm[enterprise][k].repo_id for k in family]
             for family in ctx.families.get(enterprise, [])
@@ -73,6 +77,7 @@ def evidence_pack(
                 "flags": result["flags"],
                 "excluded": result["excluded"],
                 "families": families,
+                "top_derivatives_by_others": derivatives,
                 "repos": repos,
             }
         )

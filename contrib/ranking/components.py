@@ -22,7 +22,7 @@ from contrib.graphs.lineage import derivative_credit, sock_puppet_accounts
 from contrib.integrity import Cohort, bot_contributors, derivative_spam, sock_puppet_cohorts
 from contrib.ranking.context import Context
 from contrib.ranking.leaderboards import performance_standing
-from contrib.types import Hub
+from contrib.types import Hub, RepoKind
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,10 @@ class DerivativeInfluence(Component):
             latest.stats, latest.accounts, rules.patron_min_derivatives, rules.patron_share
         )
         by_firm: dict[str, list[str]] = defaultdict(list)
+        published: dict[str, list[str]] = defaultdict(list)
+        for repo in latest.stats:
+            if repo.kind is RepoKind.DERIVATIVE and repo.owner in puppets:
+                published[repo.owner].append(repo.repo_id)
         for account, (firm, count, total) in puppets.items():
             by_firm[firm].append(account)
             ctx.excluded[firm].append(
@@ -141,6 +145,7 @@ class DerivativeInfluence(Component):
                     "kind": "sock_puppet_derivatives",
                     "account": account,
                     "detail": f"{count} of its {total} derivatives are of this firm's models",
+                    "repos": sorted(set(published[account])),
                 }
             )
         for firm, names in sorted(by_firm.items()):
@@ -155,6 +160,7 @@ class DerivativeInfluence(Component):
             latest.stats, latest.accounts, ctx.config.derivative_discount, frozenset(puppets)
         )
         derivative_spam(ctx, credit)
+        ctx.shared.values["derivative_credit"] = credit
         leader = max((c.credit for c in credit.values()), default=0.0)
         return {
             firm: Measure(

@@ -64,6 +64,7 @@ def test_sock_puppet_derivatives_earn_nothing_and_are_flagged() -> None:
     assert credit[A].value == pytest.approx(credit[B].value)
     assert "fan0, fan1, fan2" in cm.ctx.flags[A][0]["detail"]
     assert {e["account"] for e in cm.ctx.excluded[A]} == {"fan0", "fan1", "fan2"}
+    assert all(len(e["repos"]) == 19 for e in cm.ctx.excluded[A])  # every one listed
 
 
 def _activity(repo: str, dev: str, pulls: int = 2) -> Activity:
