@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import alerts, contrib, crawl, db, demo, ingest, match, records, serve
+from api.commands import (
+    alerts,
+    contrib,
+    crawl,
+    db,
+    demo,
+    ingest,
+    jobs,
+    match,
+    records,
+    scheduler,
+    serve,
+)
 from core.settings import SettingsError
 
 app = typer.Typer(
@@ -16,6 +28,8 @@ app = typer.Typer(
 )
 
 for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib):
+    module.register(app)
+for module in (scheduler, jobs):
     module.register(app)
 
 

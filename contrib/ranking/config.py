@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from contrib.errors import ConfigError
+from core.schedule import ScheduleError, parse_schedule
 
 Component = Literal[
     "downloads_30d",
@@ -73,6 +74,9 @@ class Category(_Strict):
 
 class AwardConfig(_Strict):
     version: str
+    #: when `scenehub scheduler` pulls every hub (core.schedule grammar); rankings read
+    #: monthly snapshots, so the pull runs on a fixed day of each month
+    pull_schedule: str = "monthly 1 03:00"
     eligibility: Eligibility = Eligibility()
     max_per_category: int = Field(default=10, ge=1, le=10)
     tiers: list[Tier]
@@ -84,6 +88,10 @@ class AwardConfig(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> AwardConfig:
+        try:
+            parse_schedule(self.pull_schedule)
+        except ScheduleError as exc:
+            raise ValueError(f"pull_schedule: {exc}") from exc
         for name, category in self.categories.items():
             if not category.weights or any(w < 0 for w in category.weights.values()):
                 raise ValueError(f"category {name}: weights must be present and non-negative")
