@@ -13,6 +13,7 @@ from api.commands import (
     ingest,
     jobs,
     match,
+    notify,
     records,
     scheduler,
     serve,
@@ -29,7 +30,7 @@ app = typer.Typer(
 
 for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib):
     module.register(app)
-for module in (scheduler, jobs):
+for module in (scheduler, jobs, notify):
     module.register(app)
 
 
