@@ -21,6 +21,7 @@ from scrapy.utils.misc import load_object
 from core.settings import get_settings, normalize_database_url
 from core.store import RecordStore
 from crawlers import settings as crawl_settings
+from crawlers.distributed import DistributedError
 from crawlers.report import build_report
 from crawlers.sources import Source, SourceError, get_source, source_for_url
 from crawlers.spiders import SPIDERS, PortalSpider
@@ -78,9 +79,12 @@ def crawl(
     """
     store = RecordStore.from_url(normalize_database_url(database_url))
     state = CrawlState(store.engine)
-    run_id, resumed = state.start_run(
-        source.name, source.kind, list(source.start_urls), shared=bool(distributed)
-    )
+    if distributed:  # one run for all workers of the crawl
+        from crawlers.distributed import open_shared_run
+
+        run_id, resumed = open_shared_run(state, source, distributed)
+    else:
+        run_id, resumed = state.start_run(source.name, source.kind, list(source.start_urls))
     page_states = state.pages(source.state_key)
     started = time.perf_counter()
     process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides, distributed))
@@ -94,7 +98,14 @@ def crawl(
     finally:
         if status == "failed":
             report = {"run_id": run_id, "source": source.name, "status": "failed"}
-        state.finish_run(run_id, report, status)
+        if distributed:  # the last worker of the crawl writes the merged report
+            from crawlers.distributed import close_shared_run
+
+            merged = close_shared_run(state, report, status, distributed)
+            if merged is not None:
+                state.finish_run(run_id, merged, merged["status"])
+        else:
+            state.finish_run(run_id, report, status)
         store.engine.dispose()
     return report
 
@@ -139,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
         from crawlers.distributed import redis_settings
 
         distributed = redis_settings(source, settings.redis_url, join=args.join)
-    report = crawl(source, settings.resolved_database_url, args.fast, overrides, distributed)
+    try:
+        report = crawl(source, settings.resolved_database_url, args.fast, overrides, distributed)
+    except DistributedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(json.dumps(report, ensure_ascii=False, default=str))
     return 0 if report.get("status") in {"finished", "interrupted"} else 1
 
