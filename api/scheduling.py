@@ -183,7 +183,9 @@ class JobScheduler:
         jobs: list[JobSpec],
         timezone: str = "Asia/Shanghai",
         on_outcome: Callable[[RunOutcome], None] | None = None,
+        concurrency: int = 4,
     ) -> None:
+        self.concurrency = concurrency
         self.ledger = JobLedger(engine)
         self.jobs = {job.name: job for job in jobs}
         self.tz = ZoneInfo(timezone)
@@ -223,7 +225,8 @@ class JobScheduler:
         kind = BlockingScheduler if blocking else BackgroundScheduler
         scheduler = kind(
             timezone=self.tz,
-            executors={"default": ThreadPoolExecutor(max(4, len(self.jobs)))},
+            # at most `concurrency` jobs at once (a Monday 06:00 of many sources queues up)
+            executors={"default": ThreadPoolExecutor(self.concurrency)},
             # a slot fired late (the process was busy or asleep) still runs, once
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
         )

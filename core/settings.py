@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     timezone: str = Field(
         default="Asia/Shanghai", description="Zone of schedule strings (`weekly mon 06:00`)."
     )
+    scheduler_concurrency: int = Field(
+        default=4, ge=1, description="Jobs (crawls) one scheduler runs at once; the rest queue."
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Base URL of the API as suppliers reach it: feed and unsubscribe links.",

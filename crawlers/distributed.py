@@ -19,11 +19,12 @@ import uuid
 from collections import defaultdict
 from typing import Any
 
-from crawlers.reliable import alive_key
 from crawlers.sources import Source
 from crawlers.state import CrawlState
 
 KEY_PREFIX = "scenehub"
+#: sent by the store pipeline after each committed batch: workers acknowledge requests then
+STORE_COMMITTED = object()
 
 _SUMMED = (
     "pages_fetched",
@@ -40,6 +41,26 @@ _SUMMED = (
     "encoding_corrected",
     "failure_count",
 )
+
+
+def base_key(queue_key: str) -> str:
+    return queue_key.removesuffix(":requests")
+
+
+def processing_key(base: str, worker: str) -> str:
+    return f"{base}:processing:{worker}"
+
+
+def alive_key(base: str, worker: str) -> str:
+    return f"{base}:alive:{worker}"
+
+
+def idle_key(base: str, worker: str) -> str:
+    return f"{base}:idle:{worker}"
+
+
+def owner_of(base: str, key: str) -> str:
+    return key.removeprefix(f"{base}:processing:").split(":", 1)[0]
 
 
 class DistributedError(RuntimeError):

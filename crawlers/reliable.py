@@ -31,10 +31,17 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.http import Request, Response
 from scrapy_redis.queue import PriorityQueue
 
+from crawlers.distributed import (
+    STORE_COMMITTED,
+    alive_key,
+    base_key,
+    idle_key,
+    owner_of,
+    processing_key,
+)
+
 log = logging.getLogger(__name__)
 
-#: sent by the store pipeline after each committed batch (records and page state)
-STORE_COMMITTED = object()
 TOKEN = "scenehub_inflight"
 
 _POP = """
@@ -44,26 +51,6 @@ redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 redis.call('HSET', KEYS[2], ARGV[1], r[2] .. '\\n' .. r[1])
 return r[1]
 """
-
-
-def base_key(queue_key: str) -> str:
-    return queue_key.removesuffix(":requests")
-
-
-def processing_key(base: str, worker: str) -> str:
-    return f"{base}:processing:{worker}"
-
-
-def alive_key(base: str, worker: str) -> str:
-    return f"{base}:alive:{worker}"
-
-
-def idle_key(base: str, worker: str) -> str:
-    return f"{base}:idle:{worker}"
-
-
-def owner_of(base: str, key: str) -> str:
-    return key.removeprefix(f"{base}:processing:").split(":", 1)[0]
 
 
 class AckPriorityQueue(PriorityQueue):

@@ -27,7 +27,13 @@ def make_scheduler(echo: bool = True) -> JobScheduler:
             took = f" in {outcome.duration_s:.1f}s" if outcome.duration_s is not None else ""
             typer.echo(f"{outcome.job} [{outcome.slot}]: {outcome.status}{took} {outcome.message}")
 
-    return JobScheduler(store.engine, build_jobs(settings), settings.timezone, on_outcome=report)
+    return JobScheduler(
+        store.engine,
+        build_jobs(settings),
+        settings.timezone,
+        on_outcome=report,
+        concurrency=settings.scheduler_concurrency,
+    )
 
 
 def start_background_scheduler() -> JobScheduler:

@@ -17,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from core.records import Record
 from core.settings import normalize_database_url
 from core.store import RecordStore
+from crawlers.distributed import STORE_COMMITTED
 from crawlers.items import PageDone, RowItem
-from crawlers.reliable import STORE_COMMITTED
 from crawlers.state import CrawlState
 
 
