@@ -144,7 +144,10 @@ def close_shared_run(
         return None
     reports = {w.decode(): json.loads(v) for w, v in client.hgetall(f"{base}:reports").items()}
     registered = {w.decode() for w in client.smembers(f"{base}:workers")}
-    return merge_reports(list(reports.values()), lost=len(registered - set(reports)))
+    merged = merge_reports(list(reports.values()), lost=len(registered - set(reports)))
+    # requests taken back from killed workers and crawled again (their pages fetched twice)
+    merged["requeued_from_lost_workers"] = int(client.hget(f"{base}:stats", "requeued") or 0)
+    return merged
 
 
 def merge_reports(reports: list[dict[str, Any]], lost: int = 0) -> dict[str, Any]:

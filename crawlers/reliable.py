@@ -192,6 +192,7 @@ class ReliableWorker:
             f"{queue.base}:run",
             f"{queue.base}:reports",
             f"{queue.base}:workers",
+            f"{queue.base}:stats",
         ):
             pipe.expire(key, self.keys_ttl)
         pipe.execute()
@@ -224,6 +225,7 @@ class ReliableWorker:
             moved += queue.requeue(claimed)
         if moved:
             log.warning("requeued %d request(s) of dead worker(s)", moved)
+            queue.server.hincrby(f"{queue.base}:stats", "requeued", moved)
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("scenehub/distributed/reclaimed", moved)
         return moved

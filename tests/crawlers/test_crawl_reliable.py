@@ -65,13 +65,14 @@ COMMON = (
     "CONCURRENT_REQUESTS_PER_DOMAIN=2",
     "--set",
     "SCENEHUB_IDLE_CLOSE=3",
-    "--set",
-    "SCENEHUB_HEARTBEAT_TTL=4",
 )
 
 
-def _workers(env: dict[str, str], name: str, delay: float) -> list[subprocess.Popen[str]]:
+def _workers(
+    env: dict[str, str], name: str, delay: float, ttl: int = 15
+) -> list[subprocess.Popen[str]]:
     args = ("--source", name, *COMMON, "--set", f"DOWNLOAD_DELAY={delay}")
+    args += ("--set", f"SCENEHUB_HEARTBEAT_TTL={ttl}")
     procs = [
         subprocess.Popen(
             crawl_command(*args, "--distributed"),
@@ -136,9 +137,12 @@ def test_three_workers_store_every_item_once_and_write_one_report(
     assert stored.keys() == expected.keys() and set(stored.values()) == {1}
     assert sum(r["items_new"] for r in reports) == len(expected)
     hits.pop("/robots.txt", None)
-    assert set(hits.values()) == {1}  # the shared dupefilter: each page once
     run = _one_run(pg_url, name)
     assert run.status == "finished" and len(run.report["workers"]) == 3
+    # the shared dupefilter: each page once, except a retry (a timeout on a loaded machine)
+    extra = sum(n - 1 for n in hits.values())
+    assert extra <= sum(r["retries"] for r in reports) + run.report["requeued_from_lost_workers"]
+    assert extra <= len(hits) // 20
     assert run.pages_fetched == sum(r["pages_fetched"] for r in reports)
     assert run.items_new == len(expected) and run.report["workers_lost"] == 0
     # the crawl's keys expire instead of piling up across crawls
@@ -156,7 +160,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
         total = len([k for k in portal.hits if k != "/robots.txt"])
         portal.hits.clear()
         name = _source(home, portal.url)
-        procs = _workers(env, name, delay=0.08)
+        procs = _workers(env, name, delay=0.08, ttl=4)
         victim = procs[1]
         deadline = time.monotonic() + 120
         while sum(portal.hits.values()) < total * 0.35 and time.monotonic() < deadline:
@@ -176,4 +180,5 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
     assert any(n > 1 for n in hits.values()), "the victim's in-flight pages were re-crawled"
     run = _one_run(pg_url, name)
     assert run.status == "finished" and run.report["workers_lost"] == 1
+    assert run.report["requeued_from_lost_workers"] > 0
     assert not redis_client.keys(f"scenehub:{name}:processing:*")
