@@ -16,9 +16,9 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Engine, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -134,31 +134,51 @@ def _insert_ignore(engine: Engine) -> Any:
     return pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
 
 
-def queue_alerts(store: RecordStore, matcher: Any, now: datetime | None = None) -> dict[str, int]:
-    """Run every subscription (as ``scenehub alerts``) and queue its matches per channel.
+def _ensure_targets(session: Session) -> dict[int, AlertTargetRow]:
+    """Every subscription gets a target row (its feed), created on first use."""
+    targets = {t.subscription_id: t for t in session.scalars(select(AlertTargetRow))}
+    for sub_id in session.scalars(select(SubscriptionRow.id)):
+        if sub_id not in targets:
+            targets[sub_id] = AlertTargetRow(
+                subscription_id=sub_id,
+                feed_token=secrets.token_urlsafe(24),
+                unsubscribe_token=secrets.token_urlsafe(24),
+                created_at=_now(),
+            )
+            session.add(targets[sub_id])
+    return targets
 
-    The subscriptions' windows move only after the deliveries are committed: a crash in
-    between re-queues the same matches next time, which the unique key turns into nothing.
+
+def queue_alerts(store: RecordStore, matcher: Any, now: datetime | None = None) -> dict[str, int]:
+    """Run every subscription over its delivery window and queue its matches per channel.
+
+    The window (``alert_targets.queued_until``) is delivery's own: ``scenehub alerts`` in a
+    terminal moves the subscription's ``last_run_at``, never this. It moves only in the
+    transaction that queues the deliveries; a crash before re-queues the same matches next
+    time, which the unique key turns into nothing.
     """
     from matching.subscriptions import Subscriptions
 
     now = now or _now()
-    subs = Subscriptions(matcher)
-    batches = subs.alerts(now=now, mark=False)
     engine = store.engine
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        targets = _ensure_targets(session)
+    windows = {sid: t.queued_until for sid, t in targets.items() if t.queued_until is not None}
+    batches = Subscriptions(matcher).alerts(now=now, mark=False, windows=windows)
     queued = 0
     with Session(engine) as session, session.begin():
-        targets = {t.subscription_id: t for t in session.scalars(select(AlertTargetRow))}
         for batch in batches:
-            target = targets.get(batch.subscription.id)
+            target = session.get(AlertTargetRow, batch.subscription.id)
+            if target is None:  # the subscription was removed meanwhile
+                continue
             channels = ["feed"]
-            if target is not None and target.unsubscribed_at is None:
+            if target.unsubscribed_at is None:
                 channels += [
                     c for c, on in (("email", target.email), ("webhook", target.webhook_url)) if on
                 ]
             for match in batch.matches:
+                record = match.explanation.get("record", {})
                 for channel in channels:
-                    record = match.explanation.get("record", {})
                     values = {
                         "subscription_id": batch.subscription.id,
                         "record_id": match.id,
@@ -167,10 +187,7 @@ def queue_alerts(store: RecordStore, matcher: Any, now: datetime | None = None) 
                         "status": "sent" if channel == "feed" else "pending",
                         "score": float(match.score),
                         "title": str(record.get("title") or match.id),
-                        "reasons": {
-                            "org": record.get("org"),
-                            "lines": reasons(match.explanation),
-                        },
+                        "reasons": {"org": record.get("org"), "lines": reasons(match.explanation)},
                         "attempts": 0,
                         "next_attempt_at": now,
                         "last_error": "",
@@ -184,9 +201,9 @@ def queue_alerts(store: RecordStore, matcher: Any, now: datetime | None = None) 
                             index_elements=["subscription_id", "record_id", "channel"]
                         )
                     )
-                    queued += cast(CursorResult[Any], session.execute(statement)).rowcount or 0
-        for row in session.scalars(select(SubscriptionRow)):
-            row.last_run_at = now
+                    # RETURNING, not rowcount: psycopg reports -1 for an ORM-session insert
+                    queued += len(session.execute(statement.returning(AlertDeliveryRow.id)).all())
+            target.queued_until = now
     return {"subscriptions": len(batches), "queued": queued}
 
 

@@ -21,10 +21,9 @@ from api.alerts.service import (
     set_target,
     status_counts,
 )
-from core.models.alerts import AlertDeliveryRow
-from core.models.matching import SubscriptionRow
+from core.models.alerts import AlertDeliveryRow, AlertTargetRow
 from core.records import Record, RecordKind
-from core.settings import Settings
+from core.settings import Settings, normalize_database_url
 from core.store import RecordStore
 from matching.engine import Matcher
 from matching.subscriptions import Subscriptions
@@ -68,9 +67,9 @@ class Bigram:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[RecordStore, Matcher, Settings]]:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    store = RecordStore.from_url(url)
+def world(tmp_path: Path, database_url: str) -> Iterator[tuple[RecordStore, Matcher, Settings]]:
+    url = database_url  # SQLite, and PostgreSQL when configured
+    store = RecordStore.from_url(normalize_database_url(url))
     store.upsert_many([scene("OLD-1", "智慧停车诱导", "某区城管局")], now=T0 - timedelta(days=1))
     matcher = Matcher(store, tmp_path / "home", Bigram())  # type: ignore[arg-type]
     matcher.build()
@@ -113,7 +112,7 @@ def test_delivered_once_by_email_webhook_and_feed(
 
         # a crash after queueing, before the window moved: the same matches come again
         with store.session() as s, s.begin():
-            s.execute(update(SubscriptionRow).values(last_run_at=None))
+            s.execute(update(AlertTargetRow).values(queued_until=None))
         restarted = RecordStore.from_url(settings.resolved_database_url)  # a fresh process
         assert queue_alerts(restarted, matcher, now=T2 + timedelta(hours=1))["queued"] == 0
         assert deliver_pending(settings, now=T2 + timedelta(hours=1))["sent"] == 0
@@ -245,3 +244,13 @@ def test_feed_at_a_secret_url_and_unsubscribe(
     assert queue_alerts(store, matcher, now=T2 + timedelta(hours=2))["queued"] == 1
     get_settings.cache_clear()
     get_store.cache_clear()
+
+
+def test_a_terminal_alerts_run_does_not_consume_what_suppliers_are_sent(
+    world: tuple[RecordStore, Matcher, Settings],
+) -> None:
+    store, matcher, settings = world
+    set_target(store.engine, settings, "云翼", email_to="bd@yunyi.example.cn")
+    terminal = Subscriptions(matcher).alerts(now=T2, mark=True)  # `scenehub alerts`
+    assert {m.id for m in terminal[0].matches} == {"S-1", "S-2"}
+    assert queue_alerts(store, matcher, now=T2 + timedelta(minutes=1))["queued"] == 4

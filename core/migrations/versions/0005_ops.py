@@ -49,6 +49,7 @@ def upgrade() -> None:
         sa.Column("feed_token", sa.String(64), nullable=False, unique=True),
         sa.Column("unsubscribe_token", sa.String(64), nullable=False, unique=True),
         sa.Column("unsubscribed_at", UTCDateTime, nullable=True),
+        sa.Column("queued_until", UTCDateTime, nullable=True),
         sa.Column("created_at", UTCDateTime, nullable=False),
     )
     op.create_table(
