@@ -149,6 +149,7 @@ class ReliableWorker:
         crawler.scenehub_parsed = self.parsed  # type: ignore[attr-defined]
         self.idle_flag = False
         self.loop: Any = None
+        self.poll_loop: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReliableWorker:
@@ -178,6 +179,16 @@ class ReliableWorker:
         self.beat()
         self.loop = task.LoopingCall(self.beat)
         self.loop.start(max(1.0, self.ttl / 4), now=False)
+        self.poll_loop = task.LoopingCall(self.poll)
+        self.poll_loop.start(0.5, now=False)
+
+    def poll(self) -> None:
+        """Wake the engine when peers queued requests: Scrapy itself asks an empty scheduler
+        again only every 5 s, which left a joining worker idle for most of a small crawl."""
+        slot = getattr(self.crawler.engine, "_slot", None)
+        nextcall = getattr(slot, "nextcall", None)
+        if nextcall is not None and len(self.queue):
+            nextcall.schedule()
 
     def beat(self) -> None:
         queue = self.queue
@@ -256,8 +267,9 @@ class ReliableWorker:
             raise DontCloseSpider
 
     def closed(self, spider: Spider, reason: str) -> None:
-        if self.loop is not None and self.loop.running:
-            self.loop.stop()
+        for loop in (self.loop, self.poll_loop):
+            if loop is not None and loop.running:
+                loop.stop()
         queue = self.queue
         self.committed()
         self.committed()  # the pipeline's last flush is done: everything parsed is stored
