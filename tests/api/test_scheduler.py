@@ -253,3 +253,38 @@ def test_two_scheduler_processes_run_each_slot_once(pg_url: str, tmp_path: Path)
     restart.communicate(timeout=60)
     assert [line.split()[0] for line in out.read_text().splitlines()].count("catchup") == 1
     store.engine.dispose()
+
+
+def test_serve_with_scheduler_starts_it_in_the_api_process(
+    cli_env: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    import api.commands.scheduler as scheduler_commands
+
+    calls: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: calls.append("uvicorn"))
+    monkeypatch.setattr(
+        scheduler_commands, "start_background_scheduler", lambda: calls.append("scheduler")
+    )
+    assert runner.invoke(app, ["serve", "--with-scheduler"]).exit_code == 0
+    assert calls == ["scheduler", "uvicorn"]
+    calls.clear()
+    assert runner.invoke(app, ["serve"]).exit_code == 0
+    assert calls == ["uvicorn"]
+
+
+def test_scheduler_command_lists_jobs_and_runs_until_stopped(
+    cli_env: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[bool] = []
+
+    def start(self: JobScheduler, *, blocking: bool) -> None:
+        started.append(blocking)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(JobScheduler, "start", start)
+    result = runner.invoke(app, ["scheduler"])
+    assert result.exit_code == 0, result.output
+    assert "hub-pull: monthly 1 03:00 (next " in result.output
+    assert started == [True]
