@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 import uuid
 from collections import defaultdict
 from typing import Any
@@ -86,6 +87,7 @@ def redis_settings(
         "SCENEHUB_REDIS_BASE": base,
         # the shared queue may run dry while another worker is still parsing: wait a little
         "SCENEHUB_IDLE_CLOSE": 6.0,
+        "SCENEHUB_JOIN_WAIT": 60.0,  # --join: seconds to wait for the first worker's crawl
     }
 
 
@@ -108,7 +110,12 @@ def open_shared_run(
     base = settings["SCENEHUB_REDIS_BASE"]
     worker = settings["SCENEHUB_WORKER_ID"]
     if settings["SCENEHUB_JOIN"]:
+        # workers may be started together: give the first one time to open the crawl
+        deadline = time.monotonic() + float(settings.get("SCENEHUB_JOIN_WAIT", 60))
         value = client.get(f"{base}:run")
+        while value is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+            value = client.get(f"{base}:run")
         if value is None:
             raise DistributedError(
                 f"no distributed crawl of {source.name} to join: start one with --distributed"
@@ -142,6 +149,7 @@ def close_shared_run(
     ]
     if others:
         return None
+    client.delete(f"{base}:run")  # finished: a worker started later must not join it
     reports = {w.decode(): json.loads(v) for w, v in client.hgetall(f"{base}:reports").items()}
     registered = {w.decode() for w in client.smembers(f"{base}:workers")}
     merged = merge_reports(list(reports.values()), lost=len(registered - set(reports)))
