@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from api.alerts.service import AlertTargetError, alert_cycle, set_target, status_counts
+from api.alerts.service import alert_cycle, status_counts
+from api.alerts.targets import AlertTargetError, set_target
 from core.settings import get_settings
 from core.store import RecordStore
 

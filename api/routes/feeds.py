@@ -13,7 +13,7 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse, Response
 
-from api.alerts.service import feed_entries, unsubscribe
+from api.alerts.targets import feed_entries, unsubscribe
 from api.deps import StoreDep
 
 router = APIRouter(tags=["alerts"])

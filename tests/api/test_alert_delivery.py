@@ -14,13 +14,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from api.alerts import webhook
-from api.alerts.service import (
-    AlertTargetError,
-    deliver_pending,
-    queue_alerts,
-    set_target,
-    status_counts,
-)
+from api.alerts.service import deliver_pending, queue_alerts, status_counts
+from api.alerts.targets import AlertTargetError, set_target
 from core.models.alerts import AlertDeliveryRow, AlertTargetRow
 from core.records import Record, RecordKind
 from core.settings import Settings, normalize_database_url
