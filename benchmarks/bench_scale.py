@@ -117,7 +117,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="scenehub-bench-scale-"))
     portal, portal_url = start_portal(args.scale)
-    results: list[tuple[int, float, int, int]] = []
+    results: list[tuple[int, float, int, int, float]] = []
     try:
         for n in counts:
             url, drop = fresh_store(args.database_url, tmp, n)
@@ -142,7 +142,8 @@ def main() -> None:
                 drop()
             pages = sum(r["pages_fetched"] for r in reports)
             items = sum(r["items_new"] for r in reports)
-            results.append((n, wall, pages, items))
+            # the 1-minute load average after the run: other work on a shared machine skews it
+            results.append((n, wall, pages, items, os.getloadavg()[0]))
     finally:
         portal.terminate()
         portal.wait(timeout=10)
@@ -153,11 +154,11 @@ def main() -> None:
         f"{os.cpu_count()} CPU cores; idle close {IDLE_CLOSE:.0f} s included in wall time"
     )
     base_rate = results[0][2] / results[0][1]
-    for n, wall, pages, items in results:
+    for n, wall, pages, items, load in results:
         rate = pages / wall
         print(
             f"{n} worker(s): {wall:6.1f} s wall, {pages} pages, {items} records, "
-            f"{rate:6.1f} pages/s, speed-up {rate / base_rate:4.2f}x"
+            f"{rate:6.1f} pages/s, speed-up {rate / base_rate:4.2f}x (load average {load:.1f})"
         )
 
 
