@@ -95,10 +95,25 @@ MIGRATION_LOCK_KEY = 0x7363656E65687562
 def migration_lock(engine: Engine) -> Iterator[None]:
     """Serialise schema upgrades across processes.
 
-    On PostgreSQL a session advisory lock on its own connection: two first-ever runs against
-    a new database would otherwise both create ``alembic_version`` (UniqueViolation). SQLite
-    needs none: Alembic's DDL runs under the database's single write lock.
+    Two first-ever runs against a new database would otherwise both start the migrations
+    (``UniqueViolation … alembic_version`` on PostgreSQL, ``table … already exists`` on
+    SQLite). PostgreSQL: a session advisory lock on its own connection. SQLite: an ``flock``
+    on a file next to the database.
     """
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database or ""
+        if not database or database == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(f"{database}.migrate.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
     if engine.dialect.name != "postgresql":
         yield
         return
