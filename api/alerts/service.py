@@ -6,7 +6,7 @@
 * **Never lost.** A failed send stays ``pending`` with ``attempts`` + 1 and a later
   ``next_attempt_at`` (exponential backoff, 1 min … 6 h); after ``alert_max_attempts``
   it becomes ``dead``: kept, counted, listed by ``scenehub notify status``.
-* **One sender.** Delivery holds the ``alerts-deliver`` job lock; a second scheduler (or a
+* **One sender.** Delivery holds the ``alert-delivery`` lock; a second scheduler (or a
   crawl job finishing at the same moment) skips delivering rather than sending in parallel.
 """
 
@@ -36,7 +36,7 @@ def _now() -> datetime:
 
 
 CHANNELS = ("email", "webhook", "feed")
-DELIVERY_LOCK = "alerts-deliver"
+DELIVERY_LOCK = "alert-delivery"  # not the job's name: the job itself holds that lock
 
 
 def _insert_ignore(engine: Engine) -> Any:

@@ -249,3 +249,21 @@ def test_a_terminal_alerts_run_does_not_consume_what_suppliers_are_sent(
     terminal = Subscriptions(matcher).alerts(now=T2, mark=True)  # `scenehub alerts`
     assert {m.id for m in terminal[0].matches} == {"S-1", "S-2"}
     assert queue_alerts(store, matcher, now=T2 + timedelta(minutes=1))["queued"] == 4
+
+
+def test_the_scheduled_delivery_job_delivers(
+    world: tuple[RecordStore, Matcher, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run as the scheduler runs it: inside the job's own lock, the real job function."""
+    from api.scheduling import build_jobs
+    from core.jobs import JobLedger
+
+    store, matcher, settings = world
+    monkeypatch.setattr(webhook.time, "sleep", lambda _s: None)
+    with webhook_server() as (hook, url):
+        set_target(store.engine, settings, "云翼", webhook_url=url, webhook_secret=SECRET)
+        queue_alerts(store, matcher, now=T2)
+        job = {j.name: j for j in build_jobs(settings)}["alerts-deliver"]
+        outcome = JobLedger(store.engine).run(job.name, job.func, slot="s1", trigger="schedule")
+    assert outcome.status == "finished" and outcome.message.startswith("2 sent"), outcome
+    assert len(hook.requests) == 1
