@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import matches, rankings, records
+from api.routes import feeds, health, matches, rankings, records
 
 
 def create_app() -> FastAPI:
@@ -16,10 +16,8 @@ def create_app() -> FastAPI:
     app.include_router(records.router)
     app.include_router(matches.router)
     app.include_router(rankings.router)
-
-    @app.get("/health", tags=["meta"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    app.include_router(feeds.router)
+    app.include_router(health.router)
 
     return app
 

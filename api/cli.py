@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import alerts, contrib, crawl, db, demo, ingest, match, records, serve
+from api.commands import (
+    alerts,
+    contrib,
+    crawl,
+    db,
+    demo,
+    ingest,
+    jobs,
+    match,
+    notify,
+    records,
+    scheduler,
+    serve,
+)
 from core.settings import SettingsError
 
 app = typer.Typer(
@@ -16,6 +29,8 @@ app = typer.Typer(
 )
 
 for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib):
+    module.register(app)
+for module in (scheduler, jobs, notify):
     module.register(app)
 
 

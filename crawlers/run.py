@@ -89,9 +89,12 @@ def crawl(
     """
     store = RecordStore.from_url(normalize_database_url(database_url))
     state = CrawlState(store.engine)
-    run_id, resumed = state.start_run(
-        source.name, source.kind, list(source.start_urls), shared=bool(distributed)
-    )
+    if distributed:  # one run for all workers of the crawl
+        from crawlers.distributed import open_shared_run
+
+        run_id, resumed = open_shared_run(state, source, distributed)
+    else:
+        run_id, resumed = state.start_run(source.name, source.kind, list(source.start_urls))
     page_states = state.pages(source.state_key)
     started = time.perf_counter()
     settings = scrapy_settings(source, database_url, options, allow_networks, distributed)
@@ -106,7 +109,14 @@ def crawl(
     finally:
         if crashed:
             report = {"run_id": run_id, "source": source.name, "status": "failed"}
-        state.finish_run(run_id, report, stored_status(report))
+        if distributed:  # the last worker of the crawl writes the merged report
+            from crawlers.distributed import close_shared_run
+
+            merged = close_shared_run(state, report, str(report.get("status")), distributed)
+            if merged is not None:
+                state.finish_run(run_id, merged, stored_status(merged))
+        else:
+            state.finish_run(run_id, report, stored_status(report))
         store.engine.dispose()
     return report
 

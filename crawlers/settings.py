@@ -75,7 +75,11 @@ SCENEHUB_IDLE_CLOSE = 0.0  # distributed workers: seconds to wait on an empty sh
 EXTENSIONS = {
     "crawlers.extensions.progress.ProgressExtension": 500,
     "crawlers.extensions.idle_close.IdleCloseExtension": 510,
+    "crawlers.reliable.ReliableWorker": 520,  # distributed workers only (SCENEHUB_WORKER_ID)
 }
+SPIDER_MIDDLEWARES = {"crawlers.reliable.InflightTracker": 50}  # distributed workers only
+SCENEHUB_HEARTBEAT_TTL = 15  # seconds without a heartbeat before a worker's requests are requeued
+SCENEHUB_CRAWL_KEYS_TTL = 2 * 24 * 3600  # a distributed crawl's Redis keys expire this long after
 
 #: politeness off, for loopback only (tests, benchmark, demo against the sample portal)
 LOOPBACK_OVERRIDES: dict[str, object] = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from core.schedule import ScheduleError, parse_schedule
 from crawlers.netguard import NetworkListError, parse_networks
 
 BUILTIN_DIR = Path(__file__).with_name("sources")
@@ -48,7 +49,7 @@ class Source:
     #: ["127.0.0.0/8"] for a portal served on this machine, ["10.1.0.0/16"] for an intranet
     allow_networks: tuple[str, ...] = ()
     revisit_days: float = 7.0  # re-fetch an unchanged detail page at most this often
-    schedule: str | None = None  # e.g. "daily 06:00"; run by the operator's scheduler
+    schedule: str | None = None  # e.g. "weekly mon 06:00"; run by `scenehub scheduler`
     path: str | None = None
 
     @property
@@ -109,6 +110,11 @@ def _parse(path: Path) -> Source:
         if urlsplit(str(url)).scheme not in {"http", "https"}:
             raise SourceError(f"{path}: start URL {url!r} is not http(s)")
     _check_types(path, data)
+    if data.get("schedule") is not None:
+        try:
+            parse_schedule(data["schedule"])
+        except ScheduleError as exc:
+            raise SourceError(f"{path}: {exc}") from exc
     data["start_urls"] = tuple(data["start_urls"])
     if "allow_networks" in data:
         data["allow_networks"] = tuple(data["allow_networks"])

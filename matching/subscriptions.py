@@ -9,6 +9,7 @@ keeps a weak newcomer from looking good only because it has no competition.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -133,12 +134,26 @@ class Subscriptions:
                 raise MatchingError(f"no subscription named {name!r}")
             session.delete(row)
 
-    def alerts(self, *, now: datetime | None = None, mark: bool = True) -> list[Alert]:
-        """Run every subscription; with ``mark`` the next run starts from ``now``."""
+    def alerts(
+        self,
+        *,
+        now: datetime | None = None,
+        mark: bool = True,
+        windows: Mapping[int, datetime] | None = None,
+    ) -> list[Alert]:
+        """Run every subscription; with ``mark`` the next run starts from ``now``.
+
+        ``windows``: where each subscription's window starts, by id, for a caller that keeps
+        its own (alert delivery keeps one per subscription, so a terminal ``scenehub alerts``
+        never consumes what suppliers are sent); a missing id starts at its creation.
+        """
         now = now or datetime.now(UTC)
         out: list[Alert] = []
         for sub in self.all():
-            since = sub.last_run_at or sub.created_at
+            if windows is not None:
+                since = windows.get(sub.id, sub.created_at)
+            else:
+                since = sub.last_run_at or sub.created_at
             new_ids = {
                 r.id for r in self.store.iter_records(kind=sub.against, since=since, until=now)
             }

@@ -11,6 +11,7 @@ import typer
 from api.deps import get_store
 from core.ingest.importer import IngestError, load_file
 from core.records import RecordKind
+from core.store import StoreBusy
 
 
 def register(app: typer.Typer) -> None:
@@ -39,5 +40,9 @@ def register(app: typer.Typer) -> None:
         def progress(done: int) -> None:
             print(f"writing {done}/{total} (one transaction)", file=sys.stderr, flush=True)
 
-        report = get_store().upsert_many(loaded.records, progress=progress)
+        try:
+            report = get_store().upsert_many(loaded.records, progress=progress)
+        except StoreBusy as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
         typer.echo(f"{file}: {report.summary()}, {len(loaded.skipped)} skipped")

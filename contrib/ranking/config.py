@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from contrib.errors import ConfigError
+from core.schedule import ScheduleError, parse_schedule
 
 #: 政策第四条: "每家20万元—100万元的分档奖励"
 POLICY_MIN_AWARD = 200_000
@@ -121,6 +122,9 @@ class Category(_Strict):
 
 class AwardConfig(_Strict):
     version: str
+    #: when `scenehub scheduler` pulls every hub (core.schedule grammar); rankings read
+    #: monthly snapshots, so the pull runs on a fixed day of each month
+    pull_schedule: str = "monthly 1 03:00"
     eligibility: Eligibility = Eligibility()
     awards: Awards
     window: Window = Window()
@@ -137,6 +141,10 @@ class AwardConfig(_Strict):
     def _check(self) -> AwardConfig:
         from contrib.ranking.components import REGISTRY
 
+        try:
+            parse_schedule(self.pull_schedule)
+        except ScheduleError as exc:
+            raise ValueError(f"pull_schedule: {exc}") from exc
         for name, category in self.categories.items():
             if not category.weights or any(w < 0 for w in category.weights.values()):
                 raise ValueError(f"category {name}: weights must be present and non-negative")

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from core.records import Record
 from core.settings import normalize_database_url
 from core.store import RecordStore
+from crawlers.distributed import STORE_COMMITTED
 from crawlers.items import PageDone, RowItem
 from crawlers.state import CrawlState
 
@@ -25,6 +26,7 @@ class StorePipeline:
     def __init__(self, crawler: Crawler, url: str, batch_size: int) -> None:
         assert crawler.stats is not None
         self.stats = crawler.stats
+        self.signals = crawler.signals
         self.store = RecordStore.from_url(normalize_database_url(url))
         self.state = CrawlState(self.store.engine)
         self.batch_size = batch_size
@@ -66,6 +68,8 @@ class StorePipeline:
             run_id = getattr(spider, "run_id", None)
             self.state.save_pages(spider.name_for_state(), self.pages, run_id)  # type: ignore[attr-defined]
             self.pages = []
+        # distributed workers acknowledge their requests only now (crawlers.reliable)
+        self.signals.send_catch_log(signal=STORE_COMMITTED)
 
     def close_spider(self, spider: Spider) -> None:
         self.flush(spider)
