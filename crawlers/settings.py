@@ -48,6 +48,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 SPIDER_MIDDLEWARES = {
+    "crawlers.reliable.InflightTracker": 50,  # distributed workers only
     "crawlers.middlewares.limits.StartPagesMiddleware": 60,  # after HttpErrorMiddleware (50)
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "crawlers.middlewares.limits.CountingDepthMiddleware": 900,
@@ -77,7 +78,6 @@ EXTENSIONS = {
     "crawlers.extensions.idle_close.IdleCloseExtension": 510,
     "crawlers.reliable.ReliableWorker": 520,  # distributed workers only (SCENEHUB_WORKER_ID)
 }
-SPIDER_MIDDLEWARES = {"crawlers.reliable.InflightTracker": 50}  # distributed workers only
 SCENEHUB_HEARTBEAT_TTL = 15  # seconds without a heartbeat before a worker's requests are requeued
 SCENEHUB_CRAWL_KEYS_TTL = 2 * 24 * 3600  # a distributed crawl's Redis keys expire this long after
 
