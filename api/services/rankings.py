@@ -1,0 +1,47 @@
+"""Award rankings per category and as-of date, and one enterprise's evidence in them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from api.services.errors import InvalidInput, NotFound, translate
+from contrib.ranking.config import load_config
+from contrib.ranking.rank import RankingRun
+from contrib.runs import run_ranking
+from core.store import RecordStore
+
+
+def categories(config: Path | None = None) -> list[str]:
+    with translate():
+        return sorted(load_config(config)[0].categories)
+
+
+def ranking(
+    store: RecordStore,
+    category: str,
+    as_of: date | None = None,
+    *,
+    config: Path | None = None,
+    record: bool = False,
+) -> RankingRun:
+    """Rank one category; ``record`` keeps the run for the committee (CLI rank/export)."""
+    known = categories(config)
+    if category not in known:
+        raise NotFound(f"unknown category {category!r}; known: {', '.join(known)}")
+    with translate():
+        return run_ranking(store.engine, category, as_of, config, record=record)
+
+
+def enterprise_evidence(
+    store: RecordStore, category: str, enterprise: str, as_of: date | None = None
+) -> dict[str, Any]:
+    """One candidate's row: components, flags, evidence, eligibility."""
+    if len(enterprise) > 200:
+        raise InvalidInput("an enterprise name has at most 200 characters", field="enterprise")
+    run = ranking(store, category, as_of)
+    for row in run.results:
+        if row["enterprise"] == enterprise:
+            return {k: v for k, v in row.items() if not k.startswith("_")}
+    raise NotFound(f"{enterprise!r} is not a candidate in {category} as of {run.as_of}")
