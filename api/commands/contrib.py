@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,13 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from api.deps import get_store
-from contrib.errors import ContribError
+from api.services import rankings as ranking_service
+from api.services.errors import InvalidInput, UsageError
 from contrib.export import ExportFormat, render
 from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
-from contrib.ranking.config import load_config
 from contrib.ranking.rank import RankingRun
 from contrib.registry import load_registry
-from contrib.runs import run_ranking
 from contrib.store import import_registry, load_stored_registry
 from contrib.types import Hub
 from core.settings import get_settings
@@ -34,9 +34,17 @@ ConfigOpt = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
+class RankingFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+_RENDER: dict[RankingFormat, ExportFormat] = {
+    RankingFormat.JSON: "json",
+    RankingFormat.CSV: "csv",
+    RankingFormat.XLSX: "xlsx",
+}
 
 
 def _date(value: str | None) -> date | None:
@@ -44,9 +52,8 @@ def _date(value: str | None) -> date | None:
         return None
     try:
         return date.fromisoformat(value)
-    except ValueError:
-        _fail(f"--as-of must be YYYY-MM-DD, got {value!r}", 2)
-    raise AssertionError  # pragma: no cover
+    except ValueError as exc:
+        raise UsageError(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
 
 
 SHORT = {
@@ -84,181 +91,160 @@ def print_run(run: RankingRun) -> None:
     console.print(table)
 
 
+def registry_import(file: Annotated[Path, typer.Argument(metavar="FILE")]) -> None:
+    """Import enterprises and their hub accounts from YAML or CSV (all or nothing)."""
+    report = import_registry(get_store().engine, load_registry(file))
+    typer.echo(f"registry {file.name}: {report.summary()}")
+
+
+def pull_command(
+    registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
+    hf_endpoint: Annotated[str, typer.Option("--hf-endpoint")] = DEFAULT_ENDPOINTS[Hub.HF],
+    modelscope_endpoint: Annotated[str, typer.Option("--modelscope-endpoint")] = DEFAULT_ENDPOINTS[
+        Hub.MODELSCOPE
+    ],
+    github_endpoint: Annotated[str, typer.Option("--github-endpoint")] = DEFAULT_ENDPOINTS[
+        Hub.GITHUB
+    ],
+    as_of: AsOf = None,
+) -> None:
+    """Pull every hub with registered accounts into one dated, immutable snapshot."""
+    day = _date(as_of) or datetime.now(UTC).date()
+    engine = get_store().engine
+    if registry is not None:
+        typer.echo(f"registry: {import_registry(engine, load_registry(registry)).summary()}")
+    endpoints = {
+        Hub.HF: hf_endpoint,
+        Hub.MODELSCOPE: modelscope_endpoint,
+        Hub.GITHUB: github_endpoint,
+    }
+    settings = get_settings()
+    clients = Clients.for_endpoints(
+        endpoints,
+        hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
+        github_token=settings.github_token.get_secret_value() if settings.github_token else None,
+    )
+    report = pull(
+        engine,
+        load_stored_registry(engine),
+        day,
+        endpoints,
+        clients=clients,
+        progress=lambda line: typer.echo(f"  {line}", err=True),
+    )
+    typer.echo(report.summary())
+
+
+RANK_KEYS = (
+    "enterprise",
+    "rank",
+    "score",
+    "tier",
+    "amount_cny",
+    "tie",
+    "components",
+    "missing",
+    "flags",
+    "evidence",
+)
+
+
+def rank_command(
+    category: Annotated[str, typer.Option(help="models | operators | datasets")],
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Rank eligible enterprises of one category (at most 10), with components and flags."""
+    run = ranking_service.ranking(get_store(), category, _date(as_of), config=config, record=True)
+    if as_json:
+        payload = [{k: r[k] for k in RANK_KEYS} for r in run.ranked()]
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    else:
+        print_run(run)
+
+
+def export_command(
+    fmt: Annotated[RankingFormat, typer.Option("--format")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default: stdout for json/csv).")
+    ] = None,
+    category: Annotated[
+        list[str] | None, typer.Option(help="Repeatable; default: every category.")
+    ] = None,
+    as_of: AsOf = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Export rankings (every candidate, every component, evidence URLs)."""
+    if fmt is RankingFormat.XLSX and output is None:
+        raise UsageError("xlsx needs --output FILE")
+    names = category or ranking_service.categories(config)
+    day = _date(as_of)
+    runs = [ranking_service.ranking(get_store(), c, day, config=config, record=True) for c in names]
+    data = render(runs, _RENDER[fmt])
+    if output is None:
+        sys.stdout.buffer.write(data)
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}") from exc
+    typer.echo(f"wrote {output} ({len(data):,} bytes)")
+
+
+def demo_command(
+    months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
+) -> None:
+    """Offline demo: sample hub → bundled registry → monthly pulls → rankings."""
+    from contrib.demo import sample_rankings
+
+    for run in sample_rankings(get_store().engine, months=months, progress=typer.echo):
+        print_run(run)
+
+
+def sample_hub_serve(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    models: Annotated[int, typer.Option(help="Models to generate.")] = 2000,
+    rate_limit_every: Annotated[
+        int, typer.Option(help="Answer every N-th request with 429 (0: never).")
+    ] = 200,
+) -> None:
+    """Serve the sample hub until interrupted; prints the per-month endpoints."""
+    from contrib.sample_hub import generate, registry_path, serve_in_thread
+
+    handle = serve_in_thread(generate(models), port=port, rate_limit_every=rate_limit_every)
+    typer.echo(
+        f"sample hub at {handle.url} (latest month); months: "
+        + ", ".join(d.isoformat() for d in handle.as_of_dates())
+    )
+    typer.echo(
+        f"e.g. scenehub contrib pull --registry {registry_path()} --hf-endpoint {handle.url} "
+        f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url}"
+    )
+    try:
+        while handle.thread.is_alive():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        handle.stop()
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Hub contribution tracker and award ranking.", no_args_is_help=True)
     registry_group = typer.Typer(help="The enterprise registry.", no_args_is_help=True)
     group.add_typer(registry_group, name="registry")
     app.add_typer(group, name="contrib")
-
-    @registry_group.command("import")
-    def registry_import(file: Annotated[Path, typer.Argument(metavar="FILE")]) -> None:
-        """Import enterprises and their hub accounts from YAML or CSV (all or nothing)."""
-        try:
-            report = import_registry(get_store().engine, load_registry(file))
-        except ContribError as exc:
-            _fail(str(exc))
-        typer.echo(f"registry {file.name}: {report.summary()}")
-
-    @group.command("pull")
-    def pull_command(
-        registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
-        hf_endpoint: Annotated[str, typer.Option("--hf-endpoint")] = DEFAULT_ENDPOINTS[Hub.HF],
-        modelscope_endpoint: Annotated[
-            str, typer.Option("--modelscope-endpoint")
-        ] = DEFAULT_ENDPOINTS[Hub.MODELSCOPE],
-        github_endpoint: Annotated[str, typer.Option("--github-endpoint")] = DEFAULT_ENDPOINTS[
-            Hub.GITHUB
-        ],
-        as_of: AsOf = None,
-    ) -> None:
-        """Pull every hub with registered accounts into one dated, immutable snapshot."""
-        day = _date(as_of) or datetime.now(UTC).date()
-        engine = get_store().engine
-        try:
-            if registry is not None:
-                typer.echo(
-                    f"registry: {import_registry(engine, load_registry(registry)).summary()}"
-                )
-            endpoints = {
-                Hub.HF: hf_endpoint,
-                Hub.MODELSCOPE: modelscope_endpoint,
-                Hub.GITHUB: github_endpoint,
-            }
-            settings = get_settings()
-            clients = Clients.for_endpoints(
-                endpoints,
-                hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
-                github_token=(
-                    settings.github_token.get_secret_value() if settings.github_token else None
-                ),
-            )
-            report = pull(
-                engine,
-                load_stored_registry(engine),
-                day,
-                endpoints,
-                clients=clients,
-                progress=lambda line: typer.echo(f"  {line}", err=True),
-            )
-        except ContribError as exc:
-            _fail(str(exc))
-        typer.echo(report.summary())
-
-    @group.command("rank")
-    def rank_command(
-        category: Annotated[str, typer.Option(help="models | operators | datasets")],
-        as_of: AsOf = None,
-        as_json: Annotated[
-            bool, typer.Option("--json", help="Print JSON for other tools.")
-        ] = False,
-        config: ConfigOpt = None,
-    ) -> None:
-        """Rank eligible enterprises of one category (at most 10), with components and flags."""
-        try:
-            known = load_config(config)[0].categories
-            if category not in known:
-                _fail(f"unknown category {category!r}; known: {', '.join(sorted(known))}", 2)
-            run = run_ranking(get_store().engine, category, _date(as_of), config)
-        except ContribError as exc:
-            _fail(str(exc))
-        if as_json:
-            keys = (
-                "enterprise",
-                "rank",
-                "score",
-                "tier",
-                "amount_cny",
-                "tie",
-                "components",
-                "missing",
-                "flags",
-                "evidence",
-            )
-            payload = [{k: r[k] for k in keys} for r in run.ranked()]
-            sys.stdout.write(
-                json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-            )
-        else:
-            print_run(run)
-
-    @group.command("export")
-    def export_command(
-        fmt: Annotated[str, typer.Option("--format", help="json | csv | xlsx")],
-        output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="File (default: stdout for json/csv).")
-        ] = None,
-        category: Annotated[
-            list[str] | None, typer.Option(help="Repeatable; default: every category.")
-        ] = None,
-        as_of: AsOf = None,
-        config: ConfigOpt = None,
-    ) -> None:
-        """Export rankings (every candidate, every component, evidence URLs)."""
-        if fmt not in ("json", "csv", "xlsx"):
-            _fail(f"unknown format {fmt!r}; use json, csv or xlsx", 2)
-        if fmt == "xlsx" and output is None:
-            _fail("xlsx needs --output FILE", 2)
-        try:
-            names = category or list(load_config(config)[0].categories)
-            runs = [run_ranking(get_store().engine, c, _date(as_of), config) for c in names]
-        except ContribError as exc:
-            _fail(str(exc))
-        data = render(runs, fmt)  # type: ignore[arg-type]
-        if output is None:
-            sys.stdout.buffer.write(data)
-        else:
-            try:
-                output.write_bytes(data)
-            except OSError as exc:
-                _fail(f"cannot write {output}: {exc.strerror}")
-            typer.echo(f"wrote {output} ({len(data):,} bytes)")
-
-    @group.command("demo")
-    def demo_command(
-        months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
-    ) -> None:
-        """Offline demo: sample hub → bundled registry → monthly pulls → rankings."""
-        from contrib.demo import sample_rankings
-
-        try:
-            runs = sample_rankings(get_store().engine, months=months, progress=typer.echo)
-        except ContribError as exc:
-            _fail(str(exc))
-        for run in runs:
-            print_run(run)
-
+    registry_group.command("import")(registry_import)
+    group.command("pull")(pull_command)
+    group.command("rank")(rank_command)
+    group.command("export")(export_command)
+    group.command("demo")(demo_command)
     hub_group = typer.Typer(
         help="The offline sample hub (HF, ModelScope, GitHub API shapes).", no_args_is_help=True
     )
     app.add_typer(hub_group, name="sample-hub")
-
-    @hub_group.command("serve")
-    def serve(
-        port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
-        models: Annotated[int, typer.Option(help="Models to generate.")] = 2000,
-        rate_limit_every: Annotated[
-            int, typer.Option(help="Answer every N-th request with 429 (0: never).")
-        ] = 200,
-    ) -> None:
-        """Serve the sample hub until interrupted; prints the per-month endpoints."""
-        from contrib.sample_hub import generate, registry_path, serve_in_thread
-
-        handle = serve_in_thread(generate(models), port=port, rate_limit_every=rate_limit_every)
-        typer.echo(
-            f"sample hub at {handle.url} (latest month); months: "
-            + ", ".join(d.isoformat() for d in handle.as_of_dates())
-        )
-        typer.echo(
-            f"e.g. scenehub contrib pull --registry {registry_path()} --hf-endpoint {handle.url} "
-            f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url}"
-        )
-        try:
-            while handle.thread.is_alive():
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            handle.stop()
+    hub_group.command("serve")(sample_hub_serve)
 
 
-__all__ = ["CATEGORIES", "ExportFormat", "register"]
+__all__ = ["CATEGORIES", "RankingFormat", "register"]

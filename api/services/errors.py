@@ -28,13 +28,24 @@ class ServiceError(Exception):
 
 class InvalidInput(ServiceError):
     status_code = 422
-    exit_code = 2
     kind = "invalid_input"
+
+
+class UsageError(InvalidInput):
+    """An option value the command cannot take at all (exit status 2, as click's own)."""
+
+    exit_code = 2
 
 
 class NotFound(ServiceError):
     status_code = 404
     kind = "not_found"
+
+
+class UnknownChoice(NotFound):
+    """A name outside a list read at run time (award categories): a usage error."""
+
+    exit_code = 2
 
 
 class Conflict(ServiceError):

@@ -68,6 +68,7 @@ _ANY_OWNER: dict[Role, frozenset[Action]] = {
             Action.USERS_MANAGE,
             Action.CRAWL_START,
             Action.UNPUBLISHED_READ,
+            Action.EVIDENCE_READ,
             # moderation: an admin may withdraw any record from view, never rewrite it
             Action.SCENE_ARCHIVE,
             Action.CAPABILITY_ARCHIVE,

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from api.services.errors import InvalidInput, NotFound, translate
+from api.services.errors import InvalidInput, NotFound, UnknownChoice, translate
 from contrib.ranking.config import load_config
 from contrib.ranking.rank import RankingRun
 from contrib.runs import run_ranking
@@ -29,7 +29,7 @@ def ranking(
     """Rank one category; ``record`` keeps the run for the committee (CLI rank/export)."""
     known = categories(config)
     if category not in known:
-        raise NotFound(f"unknown category {category!r}; known: {', '.join(known)}")
+        raise UnknownChoice(f"unknown category {category!r}; known: {', '.join(known)}")
     with translate():
         return run_ranking(store.engine, category, as_of, config, record=record)
 
