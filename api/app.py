@@ -44,7 +44,28 @@ def create_app(*, refresh: bool = False) -> FastAPI:
     errors.install(app)
     app.include_router(v1.router)
     _legacy_redirects(app)
+    _document_bearer(app)
     return app
+
+
+def _document_bearer(app: FastAPI) -> None:
+    """Declare the bearer scheme the routes' ``security`` entries refer to."""
+    from typing import Any
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = FastAPI.openapi(app)
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from POST /api/v1/auth/token.",
+                }
+            }
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _legacy_redirects(app: FastAPI) -> None:

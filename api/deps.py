@@ -6,11 +6,11 @@ bearer token (API) or a signed session cookie (pages), never both in one request
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.services.accounts import get_user, session_user_id, user_for_token
 from api.services.errors import Unauthenticated
@@ -35,19 +35,21 @@ def get_reader() -> IndexReader:
     return IndexReader(get_store(), settings.home, load_embedder(settings.embedder))
 
 
-_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token.")
 SESSION_COOKIE = "scenehub_session"
+#: amounts as the API takes them: digits, an optional decimal part and unit
+MONEY = r"^[0-9]{1,12}(\.[0-9]{1,4})?(元|万|万元|亿|亿元)?$"
 
 
-def api_caller(
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal | None:
-    """The API's caller: a bearer token's user, or None (anonymous)."""
-    if credentials is None:
+def api_caller(request: Request) -> Principal | None:
+    """The API's caller: a bearer token's user, or None when no Authorization is sent.
+    A malformed or unknown one is a 401, never a silent fall-back to anonymous."""
+    header = request.headers.get("authorization")
+    if header is None:
         return None
-    if credentials.scheme.lower() != "bearer":
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("use `Authorization: Bearer <token>`")
-    return user_for_token(get_store(), credentials.credentials).principal()
+    return user_for_token(get_store(), token.strip()).principal()
 
 
 def page_caller(request: Request) -> Principal | None:
@@ -74,16 +76,15 @@ def record_filter(
         bool, Query(description="Only records whose deadline has not passed.")
     ] = False,
     open_on: Annotated[
-        str | None,
-        Query(
-            max_length=40, description="Deadline on or after this date.", examples=["2026-12-01"]
-        ),
+        date | None, Query(description="Deadline on or after this date.", examples=["2026-12-01"])
     ] = None,
     budget_min: Annotated[
-        str | None, Query(max_length=40, description="e.g. 500000 or 50万", examples=["50万"])
+        str | None,
+        Query(max_length=20, pattern=MONEY, description="e.g. 500000 or 50万", examples=["50万"]),
     ] = None,
     budget_max: Annotated[
-        str | None, Query(max_length=40, description="e.g. 300万", examples=["300万"])
+        str | None,
+        Query(max_length=20, pattern=MONEY, description="e.g. 300万", examples=["300万"]),
     ] = None,
 ) -> RecordFilter:
     """The CLI's filter options as query parameters: the same RecordFilter."""
@@ -99,7 +100,7 @@ def record_filter(
             batches=batch or [],
             sources=source or [],
             open_only=open_only,
-            open_on=open_on,
+            open_on=open_on.isoformat() if open_on else None,
             budget_min=budget_min,
             budget_max=budget_max,
         )

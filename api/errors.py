@@ -53,6 +53,11 @@ _DESCRIPTIONS = {
 }
 
 
+#: ``openapi_extra`` for routes anyone may call (a token shows more) and for those that need one
+OPTIONAL_AUTH: dict[str, Any] = {"security": [{}, {"bearerAuth": []}]}
+REQUIRED_AUTH: dict[str, Any] = {"security": [{"bearerAuth": []}]}
+
+
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error statuses a route can return (401 and 422 always)."""
     return {

@@ -98,3 +98,10 @@ def authorize(who: Principal | None, action: Action, owner_org: str | None = Non
         f"a {who.role.value} of {who.org or 'no organisation'!r} may not {action.value} "
         f"(the object is {whose})"
     )
+
+
+def signed_in(who: Principal | None, doing: str) -> Principal:
+    """``who``, or :class:`Unauthenticated` before anything else is looked at."""
+    if who is None:
+        raise Unauthenticated(f"sign in to {doing}")
+    return who

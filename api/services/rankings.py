@@ -30,8 +30,15 @@ def ranking(
     known = categories(config)
     if category not in known:
         raise UnknownChoice(f"unknown category {category!r}; known: {', '.join(known)}")
-    with translate():
-        return run_ranking(store.engine, category, as_of, config, record=record)
+    try:
+        with translate():
+            return run_ranking(store.engine, category, as_of, config, record=record)
+    except InvalidInput as exc:
+        # contrib raises one RankingError for every ranking problem; a missing snapshot
+        # means there is no ranking to show yet (404), not that the request was malformed
+        if "no complete snapshot" in exc.message:
+            raise NotFound(exc.message) from exc
+        raise
 
 
 def enterprise_evidence(

@@ -23,7 +23,7 @@ from api.services.models import (
     RecordStatus,
     RecordUpdate,
 )
-from api.services.policy import Action, Principal, allowed, authorize
+from api.services.policy import Action, Principal, allowed, authorize, signed_in
 from core.models import RecordRow
 from core.models.accounts import RecordStatusRow
 from core.normalize.money import parse_money
@@ -285,6 +285,7 @@ def update_record(
 ) -> RecordPublic:
     """Apply the given fields as a new version (unchanged content keeps the version)."""
     _, update, _ = _ACTIONS[kind]
+    signed_in(who, update.value)
     current = get_record(store, record_id, kind=kind, who=who)
     status = _owner(store, record_id)
     owner = status[1] if status else None
@@ -316,6 +317,7 @@ def archive_record(
 ) -> RecordPublic:
     """Withdraw a record from view; every version stays in the store."""
     _, _, archive = _ACTIONS[kind]
+    signed_in(who, archive.value)
     get_record(store, record_id, kind=kind, who=who)
     status = _owner(store, record_id)
     owner = status[1] if status else None

@@ -18,7 +18,7 @@ def _problem(response: object) -> str:
     body = response.json()  # type: ignore[attr-defined]
     assert set(body) == {"detail"} and isinstance(body["detail"], list), body
     assert all({"loc", "msg", "type"} <= set(item) for item in body["detail"]), body
-    return " ".join(item["msg"] for item in body["detail"])
+    return " ".join(f"{item['loc']} {item['msg']}" for item in body["detail"])
 
 
 def test_scene_to_suppliers_same_as_cli_json(client: TestClient) -> None:
@@ -187,7 +187,7 @@ def test_errors_have_one_shape(client: TestClient, world: World) -> None:
 def test_rankings_and_evidence(client: TestClient, world: World) -> None:
     assert client.get("/api/v1/rankings").json() == ["datasets", "models", "operators"]
     missing = client.get("/api/v1/rankings/models")
-    assert missing.status_code == 422 and "scenehub contrib pull" in _problem(missing)
+    assert missing.status_code == 404 and "scenehub contrib pull" in _problem(missing)
     unknown = client.get("/api/v1/rankings/bogus")
     assert unknown.status_code == 404 and "unknown category" in _problem(unknown)
     assert client.get("/api/v1/rankings/models/某企业").status_code == 401

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from pydantic import BaseModel
 
 from api.deps import CallerDep, StoreDep
-from api.errors import responses
+from api.errors import REQUIRED_AUTH, responses
 from api.services import accounts
 from api.services.errors import Unauthenticated
 from api.services.policy import Role
@@ -43,7 +43,7 @@ def token(
     return TokenPublic(access_token=value, expires_at=expires)
 
 
-@router.get("/me", response_model=MePublic, responses=responses())
+@router.get("/me", response_model=MePublic, responses=responses(), openapi_extra=REQUIRED_AUTH)
 def me(who: CallerDep) -> MePublic:
     if who is None:
         raise Unauthenticated("no bearer token given")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, status
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, StoreDep
-from api.errors import responses
+from api.errors import REQUIRED_AUTH, responses
 from api.services import crawls as service
 
 router = APIRouter(tags=["crawls"])
@@ -76,6 +76,7 @@ def read_run(store: StoreDep, run_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) 
     response_model=CrawlStarted,
     status_code=status.HTTP_202_ACCEPTED,
     responses=responses(403, 404),
+    openapi_extra=REQUIRED_AUTH,
 )
 def start_crawl(who: CallerDep, body: CrawlStart) -> CrawlStarted:
     """Admins: start `scenehub crawl --source NAME` in the background."""

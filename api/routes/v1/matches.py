@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from api.deps import CallerDep, FilterDep, ReaderDep
-from api.errors import responses
+from api.errors import OPTIONAL_AUTH, responses
 from api.services import matching as service
 from api.services.filters import MAX_QUERY_CHARS
 from api.services.models import MatchPublic
@@ -26,7 +26,12 @@ def _out(matches: list[Match]) -> list[MatchPublic]:
     return [MatchPublic(**m.as_dict()) for m in matches]
 
 
-@router.get("/scene/{record_id}", response_model=list[MatchPublic], responses=responses(404, 503))
+@router.get(
+    "/scene/{record_id}",
+    response_model=list[MatchPublic],
+    responses=responses(404, 503),
+    openapi_extra=OPTIONAL_AUTH,
+)
 def suppliers_for_scene(
     reader: ReaderDep,
     who: CallerDep,
@@ -52,7 +57,10 @@ def suppliers_for_scene(
 
 
 @router.get(
-    "/capability/{record_id}", response_model=list[MatchPublic], responses=responses(404, 503)
+    "/capability/{record_id}",
+    response_model=list[MatchPublic],
+    responses=responses(404, 503),
+    openapi_extra=OPTIONAL_AUTH,
 )
 def scenes_for_capability(
     reader: ReaderDep,
@@ -78,7 +86,9 @@ def scenes_for_capability(
     )
 
 
-@router.get("/text", response_model=list[MatchPublic], responses=responses(503))
+@router.get(
+    "/text", response_model=list[MatchPublic], responses=responses(503), openapi_extra=OPTIONAL_AUTH
+)
 def match_text(
     reader: ReaderDep,
     who: CallerDep,

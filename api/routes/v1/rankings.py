@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel
 
 from api.deps import CallerDep, StoreDep
-from api.errors import responses
+from api.errors import REQUIRED_AUTH, responses
 from api.services import rankings as service
 from api.services.policy import Action, authorize
 
@@ -45,7 +45,10 @@ def read_ranking(store: StoreDep, category: Category, as_of: date | None = None)
 
 
 @router.get(
-    "/{category}/{enterprise}", response_model=dict[str, Any], responses=responses(403, 404)
+    "/{category}/{enterprise}",
+    response_model=dict[str, Any],
+    responses=responses(403, 404),
+    openapi_extra=REQUIRED_AUTH,
 )
 def read_evidence(
     store: StoreDep,

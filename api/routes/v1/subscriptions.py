@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, ReaderDep
-from api.errors import responses
+from api.errors import REQUIRED_AUTH, responses
 from api.services import subscriptions as service
 from api.services.filters import MAX_QUERY_CHARS, RecordFilter
 from api.services.models import MatchPublic
@@ -51,7 +51,12 @@ def _public(sub: Subscription) -> SubscriptionPublic:
     return SubscriptionPublic(**sub.as_dict())
 
 
-@router.get("/subscriptions", response_model=list[SubscriptionPublic], responses=responses(403))
+@router.get(
+    "/subscriptions",
+    response_model=list[SubscriptionPublic],
+    responses=responses(403),
+    openapi_extra=REQUIRED_AUTH,
+)
 def list_subscriptions(reader: ReaderDep, who: CallerDep) -> list[SubscriptionPublic]:
     """Your organisation's subscriptions (suppliers)."""
     return [_public(s) for s in service.list_subscriptions(reader.matcher, who=who)]
@@ -62,6 +67,7 @@ def list_subscriptions(reader: ReaderDep, who: CallerDep) -> list[SubscriptionPu
     response_model=SubscriptionPublic,
     status_code=status.HTTP_201_CREATED,
     responses=responses(403, 503),
+    openapi_extra=REQUIRED_AUTH,
 )
 def add_subscription(
     reader: ReaderDep, who: CallerDep, body: SubscriptionCreate
@@ -85,6 +91,7 @@ def add_subscription(
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=responses(403, 404),
+    openapi_extra=REQUIRED_AUTH,
 )
 def remove_subscription(
     reader: ReaderDep, who: CallerDep, name: Annotated[str, Path(max_length=200)]
@@ -93,7 +100,12 @@ def remove_subscription(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/alerts", response_model=list[AlertPublic], responses=responses(403, 503))
+@router.get(
+    "/alerts",
+    response_model=list[AlertPublic],
+    responses=responses(403, 503),
+    openapi_extra=REQUIRED_AUTH,
+)
 def alerts(reader: ReaderDep, who: CallerDep) -> list[AlertPublic]:
     """New records since each of your subscriptions last ran (a read: nothing is marked)."""
     return [

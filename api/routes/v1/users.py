@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, status
 from pydantic import BaseModel, Field
 
 from api.deps import CallerDep, StoreDep
-from api.errors import responses
+from api.errors import REQUIRED_AUTH, responses
 from api.services import accounts
 from api.services.policy import Action, Role, authorize
 
@@ -41,7 +41,9 @@ def _public(user: accounts.User) -> UserPublic:
     )
 
 
-@router.get("", response_model=list[UserPublic], responses=responses(403))
+@router.get(
+    "", response_model=list[UserPublic], responses=responses(403), openapi_extra=REQUIRED_AUTH
+)
 def list_users(store: StoreDep, who: CallerDep) -> list[UserPublic]:
     authorize(who, Action.USERS_MANAGE)
     return [_public(u) for u in accounts.list_users(store)]
@@ -52,6 +54,7 @@ def list_users(store: StoreDep, who: CallerDep) -> list[UserPublic]:
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
     responses=responses(403, 409),
+    openapi_extra=REQUIRED_AUTH,
 )
 def add_user(store: StoreDep, who: CallerDep, body: UserCreate) -> UserPublic:
     authorize(who, Action.USERS_MANAGE)
@@ -62,7 +65,12 @@ def add_user(store: StoreDep, who: CallerDep, body: UserCreate) -> UserPublic:
     )
 
 
-@router.post("/{username}/disable", response_model=UserPublic, responses=responses(403, 404))
+@router.post(
+    "/{username}/disable",
+    response_model=UserPublic,
+    responses=responses(403, 404),
+    openapi_extra=REQUIRED_AUTH,
+)
 def disable(
     store: StoreDep, who: CallerDep, username: Annotated[str, Path(max_length=100)]
 ) -> UserPublic:
