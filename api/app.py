@@ -12,11 +12,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import errors
 from api.deps import get_reader
 from api.routes import v1
 from api.services.index import Refresher
+from api.web import pages
+from api.web.security import SecurityHeaders
 from core.settings import get_settings
 
 
@@ -42,7 +45,10 @@ def create_app(*, refresh: bool = False) -> FastAPI:
         lifespan=lifespan,
     )
     errors.install(app)
+    app.add_middleware(SecurityHeaders)
     app.include_router(v1.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     _legacy_redirects(app)
     _document_bearer(app)
     return app

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -72,9 +72,18 @@ def _body(
     return JSONResponse(status_code=status, content={"detail": items}, headers=headers)
 
 
+def _is_page(request: Request) -> bool:
+    path = request.url.path
+    return not (path.startswith("/api/") or path in ("/openapi.json", "/docs", "/health"))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
-    async def service_error(_request: Request, exc: ServiceError) -> JSONResponse:
+    async def service_error(request: Request, exc: ServiceError) -> Response:
+        if _is_page(request):
+            from api.web.pages import error_page
+
+            return error_page(request, exc)
         loc: list[str | int] = ["body" if exc.field else "request"]
         if exc.field:
             loc.append(exc.field)
@@ -92,7 +101,14 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if _is_page(request):
+            from api.services.errors import InvalidInput
+            from api.web.pages import error_page
+
+            first = exc.errors()[0] if exc.errors() else {}
+            where = ".".join(str(p) for p in first.get("loc", ()))
+            return error_page(request, InvalidInput(f"{where}: {first.get('msg', '')}"))
         items = [
             {
                 "loc": list(e.get("loc", ())),

@@ -52,3 +52,28 @@ def enterprise_evidence(
         if row["enterprise"] == enterprise:
             return {k: v for k, v in row.items() if not k.startswith("_")}
     raise NotFound(f"{enterprise!r} is not a candidate in {category} as of {run.as_of}")
+
+
+def monthly_downloads(
+    store: RecordStore, category: str, as_of: date | None = None, months: int = 12
+) -> dict[str, list[dict[str, Any]]]:
+    """Per candidate, the 30-day downloads component of each complete monthly snapshot up
+    to ``as_of`` (oldest first): the series the committee's chart draws."""
+    from sqlalchemy import select
+
+    from core.models.contrib import ContribSnapshotRow
+
+    query = select(ContribSnapshotRow.as_of).where(ContribSnapshotRow.status == "complete")
+    if as_of is not None:
+        query = query.where(ContribSnapshotRow.as_of <= as_of)
+    with store.session() as session:
+        days = sorted(session.scalars(query))[-months:]
+    series: dict[str, list[dict[str, Any]]] = {}
+    for day in days:
+        run = ranking(store, category, day)
+        for row in run.results:
+            value = row["components"].get("downloads_30d", {}).get("value")
+            series.setdefault(row["enterprise"], []).append(
+                {"as_of": day.isoformat(), "downloads_30d": value}
+            )
+    return series
