@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_crawl.py
 	$(BIN)/python benchmarks/bench_match.py --sizes $(MATCH_SIZES)
 	$(BIN)/python benchmarks/bench_contrib.py --scale $(CONTRIB_SCALE)
+	$(BIN)/python benchmarks/bench_api.py --sizes $(MATCH_SIZES)
 
 # Chart.js for the committee's charts, from the npm registry into api/web/static/vendor/.
 CHARTJS := 4.6.1
