@@ -251,3 +251,24 @@ def test_crawl_sources_and_runs(client: TestClient, world: World) -> None:
 def test_old_paths_redirect(client: TestClient) -> None:
     moved = client.get("/match/text?q=巡检", follow_redirects=False)
     assert moved.status_code == 308 and moved.headers["location"].startswith("/api/v1/match/text?")
+
+
+def test_one_builder_at_a_time_and_the_refresher(client: TestClient, world: World) -> None:
+    from api.services.index import Refresher, build_index, builder_lock
+
+    reader = get_reader()
+    client.get("/api/v1/match/scene/HZ-2025-S002")  # loads the saved index
+    created = client.post(
+        "/api/v1/capabilities",
+        json={"title": "城管违停识别终端", "description": "违停 占道 识别终端"},
+        headers=auth(world, "sup_b"),
+    ).json()
+    with builder_lock(reader.home):  # someone else is building
+        assert build_index(get_store(), reader.home, reader.matcher.embedder, wait=False) is None
+        Refresher(reader, every=60).tick()  # skips the build, keeps serving what it has
+    old = reader.corpus(RecordKind.CAPABILITY)
+    assert created["id"] not in old.row_of
+    Refresher(reader, every=60).tick()  # builds, then swaps the complete new index in
+    new = reader.corpus(RecordKind.CAPABILITY)
+    assert new is not old and created["id"] in new.row_of
+    assert created["id"] not in old.row_of  # a reader holding the old one is undisturbed
