@@ -272,3 +272,28 @@ def test_one_builder_at_a_time_and_the_refresher(client: TestClient, world: Worl
     new = reader.corpus(RecordKind.CAPABILITY)
     assert new is not old and created["id"] in new.row_of
     assert created["id"] not in old.row_of  # a reader holding the old one is undisturbed
+
+
+def test_admin_starts_a_crawl_in_the_background(
+    client: TestClient, world: World, monkeypatch: object
+) -> None:
+    import api.services.crawls as crawls
+
+    started: list[list[str]] = []
+
+    class FakeChild:
+        pid = 4242
+
+        def __init__(self, args: list[str], **kwargs: object) -> None:
+            started.append(args)
+            assert kwargs["start_new_session"] is True  # outlives the request, not the server
+
+    monkeypatch.setattr(crawls.subprocess, "Popen", FakeChild)  # type: ignore[attr-defined]
+    response = client.post(
+        "/api/v1/crawls", json={"source": "sample-portal"}, headers=auth(world, "admin")
+    )
+    assert response.status_code == 202 and response.json() == {
+        "source": "sample-portal",
+        "pid": 4242,
+    }
+    assert started[0][-4:] == ["api.cli", "crawl", "--source", "sample-portal"]
