@@ -85,6 +85,25 @@ def _legacy_redirects(app: FastAPI) -> None:
     def old_ranking(request: Request, category: str) -> RedirectResponse:
         return moved(request, f"/rankings/{category}")
 
+    def kind_of(record_id: str) -> str:
+        from api.deps import get_store
+        from api.services.errors import NotFound
+        from core.store import RecordNotFound
+
+        try:
+            return get_store().get(record_id).kind.value
+        except RecordNotFound as exc:
+            raise NotFound(str(exc)) from exc
+
+    @app.get("/records/{record_id}", include_in_schema=False)
+    def old_record(request: Request, record_id: str) -> RedirectResponse:
+        plural = {"scene": "scenes", "capability": "capabilities"}[kind_of(record_id)]
+        return moved(request, f"/{plural}/{record_id}")
+
+    @app.get("/match/record/{record_id}", include_in_schema=False)
+    def old_match_record(request: Request, record_id: str) -> RedirectResponse:
+        return moved(request, f"/match/{kind_of(record_id)}/{record_id}")
+
     @app.get("/match/text", include_in_schema=False)
     def old_match_text(request: Request) -> RedirectResponse:
         return moved(request, "/match/text")

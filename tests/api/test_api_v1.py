@@ -251,6 +251,14 @@ def test_crawl_sources_and_runs(client: TestClient, world: World) -> None:
 def test_old_paths_redirect(client: TestClient) -> None:
     moved = client.get("/match/text?q=巡检", follow_redirects=False)
     assert moved.status_code == 308 and moved.headers["location"].startswith("/api/v1/match/text?")
+    scene = client.get("/records/HZ-2025-S002", follow_redirects=False)
+    assert scene.headers["location"] == "/api/v1/scenes/HZ-2025-S002"
+    cap = client.get(f"/records/{IMAGING}", follow_redirects=False)
+    assert cap.headers["location"] == f"/api/v1/capabilities/{IMAGING}"
+    match = client.get("/match/record/HZ-2025-S002?top_k=3", follow_redirects=False)
+    assert match.headers["location"] == "/api/v1/match/scene/HZ-2025-S002?top_k=3"
+    assert client.get("/match/record/HZ-2025-S002?top_k=3").json()[0]["id"] == IMAGING
+    assert client.get("/records/NOPE").status_code == 404
 
 
 def test_one_builder_at_a_time_and_the_refresher(client: TestClient, world: World) -> None:
