@@ -10,20 +10,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from api.services.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthenticated
 from api.services.policy import Principal, Role
-from core.models.accounts import ApiTokenRow, UserRow
+from core.models.accounts import ApiTokenRow, LoginFailureRow, UserRow
 from core.store import RecordStore
 
 _HASHER = PasswordHasher()
@@ -102,38 +100,45 @@ def get_user(store: RecordStore, user_id: int) -> User | None:
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per username and per client in ``window`` seconds."""
+    """At most ``attempts`` failed logins per username and per client in ``window`` seconds.
+
+    Failures live in the store, so every worker process (and the CLI) counts the same ones.
+    """
 
     def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
         self.attempts = attempts
         self.window = window
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        stamps = self._failures.setdefault(key, deque())
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
-        return stamps
-
-    def check(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
+    def check(self, store: RecordStore, *keys: str) -> None:
+        now = datetime.now(UTC)
+        since = now - timedelta(seconds=self.window)
+        with store.session() as session:
             for key in keys:
-                stamps = self._recent(key, now)
+                stamps = sorted(
+                    session.scalars(
+                        select(LoginFailureRow.at).where(
+                            LoginFailureRow.key == key, LoginFailureRow.at > since
+                        )
+                    )
+                )
                 if len(stamps) >= self.attempts:
-                    wait = int(stamps[0] + self.window - now) + 1
+                    wait = int((stamps[0] - since).total_seconds()) + 1
                     raise RateLimited(f"too many failed logins; try again in {wait} s")
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
+    def failed(self, store: RecordStore, *keys: str) -> None:
+        now = datetime.now(UTC)
+        with store.session() as session, session.begin():
+            session.execute(
+                delete(LoginFailureRow).where(
+                    LoginFailureRow.at <= now - timedelta(seconds=self.window)
+                )
+            )
             for key in keys:
-                self._recent(key, now).append(now)
+                session.add(LoginFailureRow(key=key[:200], at=now))
 
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
+    def clear(self, store: RecordStore) -> None:
+        with store.session() as session, session.begin():
+            session.execute(delete(LoginFailureRow))
 
 
 LIMITER = LoginLimiter()
@@ -142,7 +147,7 @@ LIMITER = LoginLimiter()
 def authenticate(store: RecordStore, username: str, password: str, client: str = "") -> User:
     """The user with these credentials, or :class:`Unauthenticated` (same for every cause)."""
     keys = (f"user:{username}", f"client:{client}")
-    LIMITER.check(*keys)
+    LIMITER.check(store, *keys)
     with store.session() as session:
         row = session.scalar(select(UserRow).where(UserRow.username == username))
     ok = False
@@ -154,7 +159,7 @@ def authenticate(store: RecordStore, username: str, password: str, client: str =
     else:
         _HASHER.hash(password)  # same cost whether or not the name exists
     if not ok or row is None or row.disabled:
-        LIMITER.failed(*keys)
+        LIMITER.failed(store, *keys)
         raise Unauthenticated("wrong username or password, or the account is disabled")
     return User.from_row(row)
 

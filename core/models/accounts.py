@@ -40,6 +40,16 @@ class ApiTokenRow(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LoginFailureRow(Base):
+    """A failed sign-in, by ``user:NAME`` and by ``client:ADDRESS``: shared by every worker."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
 class RecordStatusRow(Base):
     """Owner and publication state of a record created through the service."""
 

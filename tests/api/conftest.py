@@ -85,7 +85,7 @@ def api_home(home: Path, world: World) -> Iterator[Path]:
     """``home`` holding a copy of the session's store and index."""
     shutil.copytree(world.template, home, dirs_exist_ok=True)
     get_reader.cache_clear()
-    accounts.LIMITER.clear()
+    accounts.LIMITER.clear(get_store())
     yield home
     get_reader.cache_clear()
     get_store().engine.dispose()

@@ -305,3 +305,19 @@ def test_admin_starts_a_crawl_in_the_background(
         "pid": 4242,
     }
     assert started[0][-4:] == ["api.cli", "crawl", "--source", "sample-portal"]
+
+
+def test_login_failures_are_shared_by_every_worker(client: TestClient) -> None:
+    from api.services import accounts
+    from api.services.errors import RateLimited
+
+    for _ in range(5):
+        client.post("/api/v1/auth/token", data={"username": "sup_a", "password": "wrong-pw"})
+    other_worker = accounts.LoginLimiter()  # another process: nothing in memory
+    try:
+        other_worker.check(get_store(), "user:sup_a")
+    except RateLimited as exc:
+        assert "too many failed logins" in str(exc)
+    else:
+        raise AssertionError("the other worker did not see the failures")
+    other_worker.check(get_store(), "user:sup_b")  # another account is not limited

@@ -57,7 +57,7 @@ def site(home: Path, ranked_template: Path) -> Iterator[str]:
 
     shutil.copytree(ranked_template, home, dirs_exist_ok=True)
     get_reader.cache_clear()
-    accounts.LIMITER.clear()
+    accounts.LIMITER.clear(get_store())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

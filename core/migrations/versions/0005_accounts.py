@@ -1,4 +1,5 @@
-"""Accounts and roles: users, API tokens, record owners/status, subscription owners.
+"""Accounts and roles: users, API tokens, login failures, record owners/status, subscription
+owners.
 
 Revision ID: 0005_accounts
 Revises: 0003_matching
@@ -44,6 +45,12 @@ def upgrade() -> None:
         sa.Column("expires_at", UTCDateTime, nullable=False),
     )
     op.create_table(
+        "login_failures",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("key", sa.String(200), nullable=False, index=True),
+        sa.Column("at", UTCDateTime, nullable=False, index=True),
+    )
+    op.create_table(
         "record_status",
         sa.Column(
             "record_id",
@@ -74,5 +81,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("subscription_owners", "record_status", "api_tokens", "users"):
+    for table in (
+        "subscription_owners",
+        "record_status",
+        "login_failures",
+        "api_tokens",
+        "users",
+    ):
         op.drop_table(table)
