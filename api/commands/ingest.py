@@ -24,8 +24,10 @@ def ingest(
     ] = False,
 ) -> None:
     """Import FILE. A bad line stops the import and nothing of the file is stored.
+
     Matching sees the new records after `scenehub index` (a running server's refresher
-    does it within SCENEHUB_INDEX_REFRESH_SECONDS)."""
+    does it within SCENEHUB_INDEX_REFRESH_SECONDS).
+    """
 
     def progress(done: int, total: int) -> None:
         print(f"writing {done}/{total} (one transaction)", file=sys.stderr, flush=True)

@@ -62,8 +62,10 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
 
 
 def index(embedder: EmbedderOption = None) -> None:
-    """Build or update the scene and capability indexes from the store (one builder at a
-    time; a running server swaps the new index in on its next refresh)."""
+    """Build or update the scene and capability indexes from the store.
+
+    One builder at a time; a running server swaps the new index in on its next refresh.
+    """
     from rich.console import Console
     from rich.progress import Progress
 

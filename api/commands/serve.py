@@ -33,8 +33,11 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the site and the JSON API. The index is kept up to date in the background
-    (every SCENEHUB_INDEX_REFRESH_SECONDS); requests only read it."""
+    """Serve the site and the JSON API (/api/v1, docs at /docs).
+
+    The index is kept up to date in the background (every SCENEHUB_INDEX_REFRESH_SECONDS);
+    requests only read it.
+    """
     typer.echo(f"serving on http://{host}:{port} (API docs at /docs; Ctrl-C stops)")
     run_server(host, port, workers)
 
