@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -106,6 +107,19 @@ def record_filter(
         )
     except ValidationError as exc:
         raise InvalidInput(str(exc.errors()[0]["msg"])) from exc
+def empty_store_note(store: RecordStore) -> str:
+    """What a command says when the store it read is empty: which store, and how to fill it
+    (or point at another one), so a wrong ``SCENEHUB_HOME`` is not mistaken for no data."""
+    note = (
+        f"the store is empty: {store.describe()} (set SCENEHUB_HOME or SCENEHUB_DATABASE_URL "
+        "to use another; `scenehub ingest FILE` or `scenehub demo` fills it)"
+    )
+    legacy = Path.cwd() / ".scenehub" / "scenehub.db"
+    if legacy.is_file() and legacy.resolve() != get_settings().home.resolve() / "scenehub.db":
+        note += (
+            f"; a store from an older version is at {legacy.parent}: SCENEHUB_HOME={legacy.parent}"
+        )
+    return note
 
 
 StoreDep = Annotated[RecordStore, Depends(get_store)]

@@ -43,10 +43,13 @@ def start_portal(scale: int) -> tuple[subprocess.Popen[str], str]:
     return portal, url
 
 
+JSON = ("--fast", "--json")  # the CLI's own path; the report as one JSON line
+
+
 def crawl(env: dict[str, str], url: str) -> tuple[dict[str, Any], float]:
     started = time.perf_counter()
     done = subprocess.run(
-        [PYTHON, "-m", "crawlers.run", "--source", "sample-portal", "--base-url", url, "--fast"],
+        [PYTHON, "-m", "api.cli", "crawl", "--source", "sample-portal", "--base-url", url, *JSON],
         cwd=ROOT,
         env=env,
         capture_output=True,

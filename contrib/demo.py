@@ -1,4 +1,4 @@
-"""The offline walk-through: sample hub in a thread → bundled registry → monthly pulls → rankings.
+"""The offline walk-through: sample hub in a thread → bundled registry → monthly pulls → awards.
 
 Used by ``scenehub contrib demo`` (and so by ``make demo``); needs no network.
 """
@@ -10,23 +10,24 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from contrib.pull import pull
-from contrib.ranking.rank import RankingRun
+from contrib.ranking.awards import AwardRun
+from contrib.ranking.config import load_config
 from contrib.registry import load_registry
-from contrib.runs import run_ranking
+from contrib.runs import run_awards
 from contrib.sample_hub import generate, registry_path, serve_in_thread
 from contrib.snapshots import SnapshotStore
 from contrib.store import import_registry
 from contrib.types import Hub
 
-CATEGORIES = ("models", "operators", "datasets")
 
-
-def sample_rankings(
+def sample_awards(
     engine: Engine, *, months: int = 6, progress: Callable[[str], None] | None = None
-) -> list[RankingRun]:
+) -> AwardRun:
     """Pull the last ``months`` months of the sample hub (skipping ones already stored) and
-    rank every category as of the latest."""
+    rank every category as of the latest, with the cap applied across categories."""
     say = progress or (lambda _line: None)
+    config, _ = load_config()
+    benchmarks = tuple(b.dataset for b in config.performance.benchmarks)
     handle = serve_in_thread(generate())
     try:
         registry = load_registry(registry_path())
@@ -38,9 +39,13 @@ def sample_rankings(
                 continue
             url = handle.endpoint(day)
             report = pull(
-                engine, registry, day, {Hub.HF: url, Hub.MODELSCOPE: url, Hub.GITHUB: url}
+                engine,
+                registry,
+                day,
+                {Hub.HF: url, Hub.MODELSCOPE: url, Hub.GITHUB: url},
+                benchmarks=benchmarks,
             )
             say(report.summary())
     finally:
         handle.stop()
-    return [run_ranking(engine, category) for category in CATEGORIES]
+    return run_awards(engine).award

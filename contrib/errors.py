@@ -63,3 +63,7 @@ class ConfigError(RankingError):
 
 class PullIncomplete(ContribError):
     """A pull stopped on a hub error; finished parts are stored, the snapshot stays partial."""
+
+
+class ReviewError(ContribError):
+    """A review decision is incomplete (no reason, no reviewer) or names an unknown firm."""

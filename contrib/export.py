@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from openpyxl import Workbook
 
-from contrib.ranking.config import COMPONENTS
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.rank import RankingRun
 
 ExportFormat = Literal["json", "csv", "xlsx"]
@@ -24,12 +24,13 @@ _FIXED = (
     "score",
     "tier",
     "amount_cny",
+    "award_position",
     "tie",
 )
 
 
 def _header() -> list[str]:
-    parts = [f"{c}_{k}" for c in COMPONENTS for k in ("value", "score", "contribution")]
+    parts = [f"{c}_{k}" for c in sorted(REGISTRY) for k in ("value", "score", "contribution")]
     return [
         *_FIXED,
         *parts,
@@ -55,9 +56,10 @@ def _rows(runs: list[RankingRun]) -> list[list[Any]]:
                 r["score"],
                 r["tier"] or "",
                 r["amount_cny"],
+                r["award_position"],
                 r["tie"],
             ]
-            for c in COMPONENTS:
+            for c in sorted(REGISTRY):
                 entry = r["components"].get(c)
                 row += (
                     [None, None, None]

@@ -1,8 +1,15 @@
 """One pull: every hub with registered accounts → one dated, immutable snapshot.
 
-Work is split into parts (hub, account, unit: a listing, or one GitHub repo's activity);
-each is stored with its marker in one transaction. If anything fails, the snapshot stays
-``partial`` (rankings ignore it) and rerunning the same pull skips the parts already stored.
+Work is split into parts (hub, account, unit: a listing, one GitHub repo's activity, or one
+benchmark leaderboard); each is stored with its marker in one transaction. An account the
+hub answers 404 for is reported and stored as an empty part with a note (the snapshot says
+which accounts were missing), never fatal to the month. Any other failure leaves the
+snapshot ``partial`` (rankings ignore it); rerunning the same pull within
+:data:`~contrib.snapshots.RESUME_DAYS` skips the parts already stored.
+
+Hub figures are as of the fetch: against the real hubs (the defaults) ``as_of`` must be
+today; only a mirror or the sample hub, which serve dated months, may be pulled for a past
+date.
 """
 
 from __future__ import annotations
@@ -19,10 +26,10 @@ from sqlalchemy import Engine
 from contrib.clients.github import GitHubClient
 from contrib.clients.hf import HfClient, derivative_stats
 from contrib.clients.modelscope import ModelScopeClient
-from contrib.errors import ContribError, HubNotFound, PullIncomplete
+from contrib.errors import ContribError, HubNotFound, PullIncomplete, SnapshotError
 from contrib.registry import Registry
-from contrib.snapshots import SnapshotStore
-from contrib.types import Activity, Hub, RepoStat
+from contrib.snapshots import RESUME_DAYS, SnapshotStore
+from contrib.types import Activity, Hub, LeaderboardEntry, RepoStat
 
 logger = logging.getLogger(__name__)
 
@@ -72,12 +79,19 @@ class PullReport:
     items: int = 0
     seconds: float = 0.0
     parts: list[tuple[str, str, str, int]] = field(default_factory=list)
+    #: parts the hub answered 404 for (recorded in the snapshot with a note)
+    not_found: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        missing = (
+            f"; NOT FOUND (skipped, recorded): {', '.join(self.not_found)}"
+            if self.not_found
+            else ""
+        )
         return (
             f"snapshot {self.snapshot_id} ({self.as_of}): {self.fetched} parts fetched, "
             f"{self.skipped} already stored, {self.items} rows, {self.seconds:.1f}s; "
-            f"hubs: {', '.join(self.hubs) or 'none'}"
+            f"hubs: {', '.join(self.hubs) or 'none'}{missing}"
         )
 
 
@@ -89,7 +103,7 @@ def activity_window(as_of: date) -> tuple[datetime, datetime]:
     return since, until
 
 
-Fetched = tuple[list[RepoStat], list[Activity]]
+Fetched = tuple[list[RepoStat], list[Activity]] | list[LeaderboardEntry]
 Part = tuple[Hub, str, str, Callable[[], Fetched]]
 
 
@@ -124,8 +138,21 @@ def _gh_activity(gh: GitHubClient, window: tuple[datetime, datetime], repo_id: s
     return [], gh.repo_activity(repo_id, *window)
 
 
+def _hf_leaderboard(hf: HfClient, dataset: str) -> Fetched:
+    return hf.leaderboard(dataset)
+
+
+#: the pseudo-account leaderboard parts are stored under
+LEADERBOARD_ACCOUNT = "*leaderboards"
+
+
 def _parts(
-    registry: Registry, clients: Clients, as_of: date, store: SnapshotStore, snapshot_id: int
+    registry: Registry,
+    clients: Clients,
+    as_of: date,
+    store: SnapshotStore,
+    snapshot_id: int,
+    benchmarks: tuple[str, ...] = (),
 ) -> Iterator[Part]:
     """Units of work, lazily: GitHub activity parts are listed from the stored repos part,
     so a resumed pull continues repo by repo without listing the org again."""
@@ -148,6 +175,14 @@ def _parts(
                         f"activity:{repo_id}",
                         partial(_gh_activity, gh, window, repo_id),
                     )
+    if clients.hf and Hub.HF in registry.hubs_in_use():
+        for dataset in benchmarks:
+            yield (
+                Hub.HF,
+                LEADERBOARD_ACCOUNT,
+                f"leaderboard:{dataset}",
+                partial(_hf_leaderboard, clients.hf, dataset),
+            )
 
 
 def pull(
@@ -158,27 +193,55 @@ def pull(
     *,
     clients: Clients | None = None,
     progress: Callable[[str], None] | None = None,
+    benchmarks: tuple[str, ...] = (),
+    today: date | None = None,
 ) -> PullReport:
-    """Fetch every part not yet stored for ``as_of``; complete the snapshot when all are."""
+    """Fetch every part not yet stored for ``as_of``; complete the snapshot when all are.
+
+    ``benchmarks``: the allow-listed leaderboard datasets to snapshot (from the award
+    config). A 404 for one account is recorded and skipped; other hub errors stop the pull.
+    """
     start = time.perf_counter()
+    today = today or datetime.now(UTC).date()
+    real = [h.value for h in registry.hubs_in_use() if endpoints[h] == DEFAULT_ENDPOINTS[h]]
+    if real and as_of != today:
+        raise SnapshotError(
+            f"--as-of {as_of}: the real hubs ({', '.join(real)}) report today's figures, so a "
+            f"snapshot of them can only be dated today ({today}); past dates need a mirror "
+            "or the sample hub that serves that month"
+        )
     clients = clients or Clients.for_endpoints(endpoints)
     store = SnapshotStore(engine)
     used = registry.hubs_in_use()
     info = store.open(as_of, registry, {h.value: endpoints[h] for h in used})
     done = store.done_parts(info.id)
     report = PullReport(info.id, as_of, [h.value for h in used])
-    for hub, account, unit, fetch in _parts(registry, clients, as_of, store, info.id):
+    parts = _parts(registry, clients, as_of, store, info.id, benchmarks)
+    for hub, account, unit, fetch in parts:
         if (hub.value, account.lower(), unit) in done:
             report.skipped += 1
             continue
         before = clients.requests()
+        repos: list[RepoStat] = []
+        activity: list[Activity] = []
+        board: list[LeaderboardEntry] = []
+        note = None
         try:
-            repos, activity = fetch()
+            fetched = fetch()
+            if isinstance(fetched, list):
+                board = fetched
+            else:
+                repos, activity = fetched
+        except HubNotFound as exc:
+            note = f"not found on the hub, skipped: {exc}"
+            report.not_found.append(f"{hub.value}/{account}/{unit}")
+            if progress:
+                progress(f"{hub.value}/{account}/{unit}: NOT FOUND, skipped ({exc})")
         except ContribError as exc:
             raise PullIncomplete(
                 f"{exc}\nsnapshot {info.id} for {as_of} stays partial "
                 f"({report.fetched + report.skipped} parts stored, none half-written); "
-                "rerun the same pull to resume"
+                f"rerun the same pull within {RESUME_DAYS} days to resume from here"
             ) from exc
         count = store.write_part(
             info.id,
@@ -187,7 +250,9 @@ def pull(
             unit,
             repos=repos,
             activity=activity,
+            leaderboard=board,
             requests=clients.requests() - before,
+            note=note,
         )
         report.fetched += 1
         report.items += count

@@ -1,8 +1,17 @@
 """The enterprise registry: who the candidates are and which hub accounts speak for them.
 
-Read from YAML or CSV (header ``name,uscc,city,district,type,hf,modelscope,github``;
-several accounts in one cell separated by ``;``). Every problem in the file is collected
-and reported together with its line, and nothing is stored unless the whole file is valid.
+Read from YAML or CSV (header ``name,uscc,city,district,type,hf,modelscope,github``, and
+optionally ``confirmed``; several accounts in one cell separated by ``;``). Every problem in
+the file is collected and reported together with its line, and nothing is stored unless the
+whole file is valid.
+
+Rules an interested party would try to defeat:
+
+* one firm, one entry: a USCC may appear once (a firm registered twice would be ranked twice);
+* the city is normalised (``杭州市`` → ``杭州``), so spelling never decides eligibility;
+* ``confirmed`` records, per account, how its ownership was confirmed
+  (``hf:yunqi-ai=signed letter 2026-01-05; github:yunqi-ai-oss=org email``); the ranking
+  treats an account without a confirmation as not the firm's (see ``eligibility``).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from contrib.errors import RegistryError
 from contrib.types import Hub
 
 CSV_HEADER = ("name", "uscc", "city", "district", "type", "hf", "modelscope", "github")
+CSV_HEADER_CONFIRMED = (*CSV_HEADER, "confirmed")
 ENTERPRISE_TYPES = ("enterprise", "university", "institute")
 #: GB 32100-2015: 18 characters, no I, O, S, V, Z
 _USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -43,9 +53,24 @@ class Enterprise:
     district: str | None = None
     uscc: str | None = None
     accounts: dict[Hub, tuple[str, ...]] = field(default_factory=dict)
+    #: (hub, lower-cased account) → how its ownership was confirmed
+    confirmed: dict[tuple[Hub, str], str] = field(default_factory=dict)
+
+    @property
+    def uscc_region(self) -> str | None:
+        """The administrative-division code (characters 3–8 of the USCC)."""
+        return self.uscc[2:8] if self.uscc else None
+
+    def unconfirmed(self) -> list[str]:
+        return [
+            f"{hub.value}:{account}"
+            for hub, accounts in sorted(self.accounts.items())
+            for account in accounts
+            if (hub, account.lower()) not in self.confirmed
+        ]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "type": self.type,
             "city": self.city,
@@ -53,6 +78,12 @@ class Enterprise:
             "uscc": self.uscc,
             "accounts": {hub.value: list(self.accounts.get(hub, ())) for hub in Hub},
         }
+        if self.confirmed:
+            out["confirmed"] = {
+                f"{hub.value}:{account}": how
+                for (hub, account), how in sorted(self.confirmed.items())
+            }
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,6 +125,47 @@ def _split_accounts(value: Any) -> list[str]:
     return [str(item).strip() for item in items if str(item).strip()]
 
 
+def normalise_city(value: Any) -> str | None:
+    """``杭州市`` / `` 杭州 `` → ``杭州``: a suffix must not decide eligibility."""
+    text = str(value or "").strip().replace(" ", "")
+    if text.endswith("市") and len(text) > 2:
+        text = text[:-1]
+    return text or None
+
+
+def _parse_confirmed(
+    line: int, value: Any, accounts: dict[Hub, tuple[str, ...]], problems: list[str]
+) -> dict[tuple[Hub, str], str]:
+    if not value:
+        return {}
+    items: list[tuple[str, Any]]
+    if isinstance(value, dict):
+        items = [(str(k), v) for k, v in value.items()]
+    else:
+        items = []
+        for part in str(value).replace("；", ";").split(";"):
+            if part.strip():
+                key, _, how = part.partition("=")
+                items.append((key, how))
+    out: dict[tuple[Hub, str], str] = {}
+    held = {(hub, a.lower()) for hub, accs in accounts.items() for a in accs}
+    for key, how in items:
+        hub_name, _, account = key.strip().partition(":")
+        how_text = str(how or "").strip()
+        try:
+            hub = Hub(hub_name.strip().lower())
+        except ValueError:
+            problems.append(f"line {line}: confirmed {key!r}: expected hub:account=how")
+            continue
+        if (hub, account.strip().lower()) not in held:
+            problems.append(f"line {line}: confirmed {key!r} names an account not in this row")
+        elif not how_text:
+            problems.append(f"line {line}: confirmed {key!r} does not say how")
+        else:
+            out[(hub, account.strip().lower())] = how_text
+    return out
+
+
 def _parse_row(line: int, row: dict[str, Any], problems: list[str]) -> Enterprise | None:
     before = len(problems)
     name = str(row.get("name") or "").strip()
@@ -116,7 +188,8 @@ def _parse_row(line: int, row: dict[str, Any], problems: list[str]) -> Enterpris
                 problems.append(f"line {line}: {hub.value} account {account!r} is not a valid name")
         if names:
             accounts[hub] = tuple(dict.fromkeys(names))
-    unknown = set(row) - {*CSV_HEADER, "accounts"}
+    confirmed = _parse_confirmed(line, row.get("confirmed"), accounts, problems)
+    unknown = set(row) - {*CSV_HEADER_CONFIRMED, "accounts"}
     if unknown:
         problems.append(f"line {line}: unknown field(s) {', '.join(sorted(unknown))}")
     if len(problems) > before:
@@ -126,7 +199,8 @@ def _parse_row(line: int, row: dict[str, Any], problems: list[str]) -> Enterpris
         type=etype,
         uscc=uscc,
         accounts=accounts,
-        city=str(row.get("city") or "").strip() or None,
+        confirmed=confirmed,
+        city=normalise_city(row.get("city")),
         district=str(row.get("district") or "").strip() or None,
     )
 
@@ -138,6 +212,7 @@ def build_registry(
     problems: list[str] = []
     enterprises: list[Enterprise] = []
     seen_names: dict[str, int] = {}
+    seen_uscc: dict[str, tuple[str, int]] = {}
     owners: dict[tuple[Hub, str], tuple[str, int]] = {}
     for line, row in rows:
         if not isinstance(row, dict):
@@ -153,6 +228,15 @@ def build_registry(
             )
             continue
         seen_names[enterprise.name] = line
+        if enterprise.uscc:
+            if enterprise.uscc in seen_uscc:
+                other, other_line = seen_uscc[enterprise.uscc]
+                problems.append(
+                    f"line {line}: uscc {enterprise.uscc} already belongs to {other!r} "
+                    f"(line {other_line}); one firm, one entry"
+                )
+                continue
+            seen_uscc[enterprise.uscc] = (enterprise.name, line)
         for hub, accounts in enterprise.accounts.items():
             for account in accounts:
                 key = (hub, account.lower())
@@ -179,9 +263,9 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict[str, Any]]]:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
         raise RegistryError(f"{source}: empty file") from None
-    if tuple(header) != CSV_HEADER:
+    if tuple(header) not in (CSV_HEADER, CSV_HEADER_CONFIRMED):
         raise RegistryError(
-            f"{source}: header must be {','.join(CSV_HEADER)}; got {','.join(header)}"
+            f"{source}: header must be {','.join(CSV_HEADER)}[,confirmed]; got {','.join(header)}"
         )
     rows: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
@@ -189,10 +273,10 @@ def _csv_rows(text: str, source: str) -> list[tuple[int, dict[str, Any]]]:
         line = reader.line_num
         if not any(v.strip() for v in values):
             continue
-        if len(values) != len(CSV_HEADER):
-            problems.append(f"line {line}: {len(values)} cells, expected {len(CSV_HEADER)}")
+        if len(values) != len(header):
+            problems.append(f"line {line}: {len(values)} cells, expected {len(header)}")
             continue
-        rows.append((line, dict(zip(CSV_HEADER, values, strict=True))))
+        rows.append((line, dict(zip(header, values, strict=True))))
     if problems:
         raise RegistryError(f"{source}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     return rows

@@ -34,7 +34,7 @@ def _row_key(row: ContribEnterpriseRow, accounts: list[ContribAccountRow]) -> tu
         row.city,
         row.district,
         row.uscc,
-        tuple(sorted((a.hub, a.display) for a in accounts)),
+        tuple(sorted((a.hub, a.display, a.confirmation) for a in accounts)),
     )
 
 
@@ -44,7 +44,13 @@ def _enterprise_key(e: Enterprise) -> tuple[object, ...]:
         e.city,
         e.district,
         e.uscc,
-        tuple(sorted((hub.value, a) for hub, accs in e.accounts.items() for a in accs)),
+        tuple(
+            sorted(
+                (hub.value, a, e.confirmed.get((hub, a.lower())))
+                for hub, accs in e.accounts.items()
+                for a in accs
+            )
+        ),
     )
 
 
@@ -117,6 +123,7 @@ def import_registry(
                             account=account.lower(),
                             display=account,
                             enterprise_id=enterprise_id,
+                            confirmation=e.confirmed.get((hub, account.lower())),
                         )
                     )
             session.flush()
@@ -135,10 +142,15 @@ def load_stored_registry(engine: Engine) -> Registry:
             "no enterprises stored: run `scenehub contrib registry import FILE` first"
         )
     by_enterprise: dict[int, dict[Hub, list[str]]] = {}
+    confirmed: dict[int, dict[tuple[Hub, str], str]] = {}
     for acc in sorted(accounts, key=lambda a: (a.hub, a.account)):
         by_enterprise.setdefault(acc.enterprise_id, {}).setdefault(Hub(acc.hub), []).append(
             acc.display
         )
+        if acc.confirmation:
+            confirmed.setdefault(acc.enterprise_id, {})[(Hub(acc.hub), acc.account)] = (
+                acc.confirmation
+            )
     return Registry(
         tuple(
             Enterprise(
@@ -148,6 +160,7 @@ def load_stored_registry(engine: Engine) -> Registry:
                 district=r.district,
                 uscc=r.uscc,
                 accounts={h: tuple(a) for h, a in by_enterprise.get(r.id, {}).items()},
+                confirmed=confirmed.get(r.id, {}),
             )
             for r in rows
         )

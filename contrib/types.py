@@ -74,6 +74,19 @@ class Activity:
     is_bot: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class LeaderboardEntry:
+    """One hub leaderboard entry; ``verified`` is the hub's server-side flag."""
+
+    dataset: str
+    model_id: str
+    hub_rank: int
+    value: float
+    verified: bool
+    author: str
+    source_url: str | None = None
+
+
 def lineage_from_tags(tags: list[str] | tuple[str, ...] | None) -> tuple[BaseRef, ...]:
     """Parse ``base_model:<id>`` and ``base_model:<relation>:<id>`` tags (the Hub's lineage).
 

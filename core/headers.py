@@ -14,6 +14,7 @@ from dataclasses import dataclass
 #: field -> header names seen in published lists (crawl.md §1.3)
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("id", "编号", "清单编号", "场景编号", "需求编号"),
+    "kind": ("kind",),  # scene | capability, as `records export` writes it
     "title": (
         "title",
         "name",

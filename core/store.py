@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from core.db import ensure_schema, make_engine
 from core.models import RecordRow, RecordSourceRow, RecordVersionRow
-from core.records import CONTENT_FIELDS, Record, RecordKind, StoredRecord
+from core.records import STORED_CONTENT_FIELDS, Record, RecordKind, StoredRecord
 from core.settings import Settings, get_settings
 
 _CHUNK = 500
-_ROW_FIELDS = (*CONTENT_FIELDS, "source_url", "attachment_url", "raw")
+_ROW_FIELDS = (*STORED_CONTENT_FIELDS, "source_url", "attachment_url", "raw")
 
 
 class RecordNotFound(KeyError):
@@ -320,6 +320,13 @@ class RecordStore:
             query = query.where(RecordRow.kind == RecordKind(kind).value)
         with self.session() as session:
             return {rid: index_key(digest, n or 0) for rid, digest, n in session.execute(query)}
+
+    def describe(self) -> str:
+        """Which store this is, for messages: the SQLite file, or the URL without password."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return f"SQLite file {url.database}"
+        return url.render_as_string(hide_password=True)
 
     def count(self, kind: RecordKind | str | None = None) -> int:
         query = select(func.count()).select_from(RecordRow)

@@ -1,13 +1,13 @@
 """What spiders yield: a published row on its way to becoming a record, and a page marker.
 
 Spiders stay dumb about normalisation: a :class:`RowItem` carries the row as published
-(header -> cell), where it came from, and what the page around it said. Pipelines fill
-``fields`` and finally ``record``.
+(header -> cell), where it came from, and what the page around it said. The pipelines build
+``record`` from it through core's one row-to-record path.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from core.records import Record
@@ -28,11 +28,9 @@ class RowItem:
     page_year: int | None = None
     page_published: str | None = None
     continued_org: bool = False
-    #: normalised field values, filled by the pipelines (field name -> value)
-    fields: dict[str, Any] = field(default_factory=dict)
-    #: published header -> field, kept so later pipelines know where a value came from
-    columns: dict[str, str] = field(default_factory=dict)
     record: Record | None = None
+    #: why the row could not become a record (set with ``record`` None)
+    rejection: str | None = None
 
 
 @dataclass

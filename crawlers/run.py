@@ -1,17 +1,18 @@
 """Run one crawl in this process (Twisted reactors cannot restart: callers use a subprocess).
 
-``python -m crawlers.run --source NAME`` / ``--url URL --kind auto`` crawls, stores, writes
-the report to the database and prints it as JSON on stdout. ``scenehub crawl`` runs exactly
-this in a child process, so a killed crawl can simply be run again: finished pages are
-skipped (their state is in ``crawl_pages``), unfinished ones re-fetched.
+``scenehub crawl`` starts ``python -P -m crawlers.run OPTIONS_JSON`` (see
+``crawlers.launch``): the child crawls, stores, writes the report to the database and prints
+it as JSON on stdout. A killed crawl can simply be run again: finished pages are skipped
+(their state is in ``crawl_pages``), unfinished ones re-fetched.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -21,6 +22,11 @@ from scrapy.utils.misc import load_object
 from core.settings import get_settings, normalize_database_url
 from core.store import RecordStore
 from crawlers import settings as crawl_settings
+from crawlers.errors import CrawlError, CrawlOptionsError
+from crawlers.launch import die_with_parent
+from crawlers.netguard import parse_networks
+from crawlers.options import CrawlKind, CrawlOptions
+from crawlers.outcome import outcome, stored_status
 from crawlers.report import build_report
 from crawlers.sources import Source, SourceError, get_source, source_for_url
 from crawlers.spiders import SPIDERS, PortalSpider
@@ -45,10 +51,11 @@ def spider_class(source: Source) -> type[PortalSpider]:
 def scrapy_settings(
     source: Source,
     database_url: str,
-    fast: bool = False,
-    overrides: dict[str, Any] | None = None,
+    options: CrawlOptions,
+    allow_networks: tuple[str, ...] = (),
     distributed: dict[str, Any] | None = None,
 ) -> Settings:
+    """Our defaults, the source's politeness, then the options (``--set`` last: it wins)."""
     settings = Settings()
     settings.setmodule(crawl_settings, priority="project")
     settings.set("SCENEHUB_DATABASE_URL", database_url)
@@ -57,19 +64,23 @@ def scrapy_settings(
         settings.set("DOWNLOAD_DELAY", source.download_delay)
     if source.concurrency is not None:
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", source.concurrency)
-    if fast:
+    if options.fast:
         settings.setdict(crawl_settings.LOOPBACK_OVERRIDES, priority="cmdline")
     if distributed:
         settings.setdict(distributed, priority="cmdline")
-    settings.setdict(overrides or {}, priority="cmdline")
+    settings.set("SCENEHUB_ALLOW_NETWORKS", list(allow_networks), priority="cmdline")
+    settings.set("CLOSESPIDER_PAGECOUNT", options.page_limit, priority="cmdline")
+    settings.set("DEPTH_LIMIT", options.depth_limit, priority="cmdline")
+    settings.set("SCENEHUB_PROGRESS", options.progress, priority="cmdline")
+    settings.setdict(options.settings, priority="cmdline")
     return settings
 
 
 def crawl(
     source: Source,
     database_url: str,
-    fast: bool = False,
-    overrides: dict[str, Any] | None = None,
+    options: CrawlOptions,
+    allow_networks: tuple[str, ...] = (),
     distributed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Crawl one source to the end (or to a shutdown signal) and return its stored report.
@@ -83,93 +94,75 @@ def crawl(
     )
     page_states = state.pages(source.state_key)
     started = time.perf_counter()
-    process = CrawlerProcess(scrapy_settings(source, database_url, fast, overrides, distributed))
+    settings = scrapy_settings(source, database_url, options, allow_networks, distributed)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(spider_class(source))
     process.crawl(crawler, source=source, run_id=run_id, page_states=page_states)
-    status = "failed"
+    crashed = True
     try:
         process.start()
         report = build_report(crawler, source, run_id, resumed, time.perf_counter() - started)
-        status = report["status"]
+        crashed = False
     finally:
-        if status == "failed":
+        if crashed:
             report = {"run_id": run_id, "source": source.name, "status": "failed"}
-        state.finish_run(run_id, report, status)
+        state.finish_run(run_id, report, stored_status(report))
         store.engine.dispose()
     return report
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawlers.run")
-    target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--source")
-    target.add_argument("--url")
-    parser.add_argument("--kind", default=None, choices=["scene", "capability", "auto"])
-    parser.add_argument("--base-url", default=None)
-    parser.add_argument("--fast", action="store_true")
-    parser.add_argument("--progress", action="store_true")
-    parser.add_argument("--distributed", action="store_true", help="share a scrapy-redis queue")
-    parser.add_argument("--join", action="store_true", help="join a distributed crawl")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    args = parser.parse_args(argv)
+def resolve_source(options: CrawlOptions, home: Path) -> Source:
+    """The source to crawl: a named entry or an ad-hoc one for the URL, with the options'
+    kind and base URL applied. Raises :class:`SourceError` naming the file and the key."""
+    if options.source:
+        source = get_source(options.source, home / "sources")
+        if options.kind:
+            source = replace(source, kind=options.kind.value)
+    else:
+        source = source_for_url(str(options.url), (options.kind or CrawlKind.AUTO).value)
+    if options.base_url:
+        source = source.with_base_url(options.base_url)
+    spider_class(source)  # fail here, with the file's name, not inside Scrapy
+    return source
+
+
+def run(options: CrawlOptions) -> dict[str, Any]:
+    """The child's work: crawl as the options say and return the report (with its outcome)."""
     settings = get_settings()
     try:
-        if args.source:
-            source = get_source(args.source, settings.home / "sources")
-            if args.kind:
-                from dataclasses import replace
-
-                source = replace(source, kind=args.kind)
-        else:
-            source = source_for_url(args.url, args.kind or "auto")
-        if args.base_url:
-            source = source.with_base_url(args.base_url)
-        spider_class(source)  # fail here, with the file's name, not inside Scrapy
+        source = resolve_source(options, settings.home)
     except SourceError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    overrides: dict[str, Any] = {"SCENEHUB_PROGRESS": args.progress}
-    try:
-        overrides.update(parse_overrides(args.set))
-    except ValueError as exc:
-        print(f"error: --set {exc}", file=sys.stderr)
-        return 2
+        raise CrawlOptionsError(str(exc)) from None
+    entries = [
+        *settings.crawl_allow_networks.split(","),
+        *source.allow_networks,
+        *options.allow_networks,
+    ]
+    networks = tuple(dict.fromkeys(str(network) for network in parse_networks(entries)))
     distributed = None
-    if args.distributed or args.join:
+    if options.distributed or options.join:
         from crawlers.distributed import redis_settings
 
-        distributed = redis_settings(source, settings.redis_url, join=args.join)
-    report = crawl(source, settings.resolved_database_url, args.fast, overrides, distributed)
+        distributed = redis_settings(source, settings.redis_url, join=options.join)
+    return crawl(source, settings.resolved_database_url, options, networks, distributed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -P -m crawlers.run OPTIONS_JSON``: prints one JSON line on stdout, the report
+    or ``{"error": ..., "exit_code": ...}``, and exits with the outcome's code."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        if len(args) != 1:
+            raise CrawlOptionsError("usage: python -P -m crawlers.run OPTIONS_JSON")
+        options = CrawlOptions.from_json(args[0])
+        die_with_parent(options.parent_pid)
+        report = run(options)
+    except CrawlError as exc:
+        print(json.dumps({"error": str(exc), "exit_code": exc.exit_code}, ensure_ascii=False))
+        return exc.exit_code
     print(json.dumps(report, ensure_ascii=False, default=str))
-    return 0 if report.get("status") in {"finished", "interrupted"} else 1
-
-
-def parse_overrides(items: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` Scrapy settings; values parsed as JSON when they are (numbers, true,
-    lists). A value whose type disagrees with Scrapy's default for a number or a switch is
-    refused here, not discovered as a failure on every request."""
-    from scrapy.settings import default_settings
-
-    overrides: dict[str, Any] = {}
-    for item in items:
-        key, sep, text = item.partition("=")
-        if not sep or not key.strip() or not key.replace("_", "").isalnum() or not key.isupper():
-            raise ValueError(f"{item!r}: expected KEY=VALUE with an upper-case Scrapy setting name")
-        try:
-            value: Any = json.loads(text)
-        except ValueError:
-            value = text
-        default = getattr(default_settings, key, None)
-        if isinstance(default, bool) and not isinstance(value, bool):
-            raise ValueError(f"{key} takes true or false, not {text!r}")
-        if (
-            isinstance(default, int | float)
-            and not isinstance(default, bool)
-            and (isinstance(value, bool) or not isinstance(value, int | float))
-        ):
-            raise ValueError(f"{key} takes a number, not {text!r}")
-        overrides[key] = value
-    return overrides
+    error = outcome(report)
+    return 0 if error is None else error.exit_code
 
 
 if __name__ == "__main__":

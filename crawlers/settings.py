@@ -38,18 +38,30 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_FORMATTER = "crawlers.logformatter.QuietDropsLogFormatter"
 
 DOWNLOADER_MIDDLEWARES = {
+    # first of all: no request to a loopback/private/link-local/metadata address (netguard.py)
+    "crawlers.middlewares.netguard.NetGuardMiddleware": 10,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.robots.QuietRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.retry.BackoffRetryMiddleware": 550,
     "crawlers.middlewares.encoding.EncodingMiddleware": 950,
 }
 
+SPIDER_MIDDLEWARES = {
+    "crawlers.middlewares.limits.StartPagesMiddleware": 60,  # after HttpErrorMiddleware (50)
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "crawlers.middlewares.limits.CountingDepthMiddleware": 900,
+}
+
+#: the resolver every connection goes through: it never hands out a refused address
+DNS_RESOLVER = "crawlers.middlewares.netguard.GuardedResolver"
+#: networks a crawl may reach although not public (CIDRs); filled from
+#: SCENEHUB_CRAWL_ALLOW_NETWORKS, --allow-network and the source's allow_networks
+SCENEHUB_ALLOW_NETWORKS: list[str] = []
+
 ITEM_PIPELINES = {
-    "crawlers.pipelines.map_columns.MapColumnsPipeline": 100,
-    "crawlers.pipelines.normalize_text.NormalizeTextPipeline": 200,
-    "crawlers.pipelines.normalize_dates.NormalizeDatesPipeline": 300,
-    "crawlers.pipelines.normalize_money.NormalizeMoneyPipeline": 400,
-    "crawlers.pipelines.normalize_districts.NormalizeDistrictsPipeline": 500,
-    "crawlers.pipelines.normalize_domains.NormalizeDomainsPipeline": 600,
+    # one path from a row to a record, shared with `scenehub ingest` (core.ingest.build)
+    "crawlers.pipelines.build_record.BuildRecordPipeline": 100,
     "crawlers.pipelines.validate.ValidatePipeline": 700,
     "crawlers.pipelines.dedupe.DedupePipeline": 800,
     "crawlers.pipelines.store.StorePipeline": 900,

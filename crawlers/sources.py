@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from crawlers.netguard import NetworkListError, parse_networks
+
 BUILTIN_DIR = Path(__file__).with_name("sources")
 KINDS = ("scene", "capability", "auto")
 SHAPES = ("auto", "list_detail", "table_page", "attachment_list", "json_api")
@@ -34,11 +36,17 @@ class Source:
     spider: str | None = None  # dotted path of a thin site spider (a PortalSpider subclass)
     encoding: str | None = None  # force a page encoding (a server that lies about it)
     follow_pagination: bool = True
+    #: render list pages in Chromium (scrapy-playwright): for lists that only a browser can
+    #: build. Off by default; detail pages and attachments are always fetched plainly.
+    browser: bool = False
     max_pages: int = 500
     obey_robots: bool = True
     robots_reason: str | None = None  # why a source ignores robots.txt: kept in every report
     download_delay: float | None = None
     concurrency: int | None = None
+    #: networks this source may reach although not public (crawlers/netguard.py), e.g.
+    #: ["127.0.0.0/8"] for a portal served on this machine, ["10.1.0.0/16"] for an intranet
+    allow_networks: tuple[str, ...] = ()
     revisit_days: float = 7.0  # re-fetch an unchanged detail page at most this often
     schedule: str | None = None  # e.g. "daily 06:00"; run by the operator's scheduler
     path: str | None = None
@@ -93,6 +101,8 @@ def _parse(path: Path) -> Source:
         raise SourceError(f"{path}: kind must be one of {KINDS}, not {data['kind']!r}")
     if data.get("shape", "auto") not in SHAPES:
         raise SourceError(f"{path}: shape must be one of {SHAPES}, not {data['shape']!r}")
+    if data.get("browser") is True and data.get("shape") == "json_api":
+        raise SourceError(f"{path}: browser = true renders HTML list pages; a json_api has none")
     if data.get("obey_robots") is False and not data.get("robots_reason"):
         raise SourceError(f"{path}: obey_robots = false needs a robots_reason (it is recorded)")
     for url in data["start_urls"]:
@@ -100,6 +110,8 @@ def _parse(path: Path) -> Source:
             raise SourceError(f"{path}: start URL {url!r} is not http(s)")
     _check_types(path, data)
     data["start_urls"] = tuple(data["start_urls"])
+    if "allow_networks" in data:
+        data["allow_networks"] = tuple(data["allow_networks"])
     data["allowed_domains"] = tuple(
         data.get("allowed_domains") or {urlsplit(u).hostname for u in data["start_urls"]}
     )
@@ -120,6 +132,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "robots_reason": (str,),
     "schedule": (str,),
     "follow_pagination": (bool,),
+    "browser": (bool,),
     "obey_robots": (bool,),
     "max_pages": (int,),
     "concurrency": (int,),
@@ -146,6 +159,14 @@ def _check_types(path: Path, data: dict[str, object]) -> None:
         not isinstance(domains, list) or not all(isinstance(d, str) for d in domains)
     ):
         raise SourceError(f"{path}: allowed_domains must be a list of host names")
+    networks = data.get("allow_networks")
+    if networks is not None:
+        if not isinstance(networks, list) or not all(isinstance(n, str) for n in networks):
+            raise SourceError(f"{path}: allow_networks must be a list of CIDRs (127.0.0.0/8)")
+        try:
+            parse_networks(networks)
+        except NetworkListError as exc:
+            raise SourceError(f"{path}: allow_networks: {exc}") from None
 
 
 def load_sources(*extra_dirs: Path) -> dict[str, Source]:

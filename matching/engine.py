@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import re
 import shutil
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from core.records import RecordKind
 from core.store import RecordNotFound, RecordStore
 from matching.embedders import CachedEmbedder, Embedder, EmbeddingCache
-from matching.errors import IndexCorrupt, QueryError, UnknownRecord
+from matching.errors import IndexCorrupt, NoCandidates, NothingToSearch, QueryError, UnknownRecord
 from matching.facets import Filters
 from matching.fusion import DEFAULT_FUSION, FusionConfig
 from matching.index import CorpusIndex, SyncReport
@@ -26,6 +27,34 @@ from matching.vector.faiss_index import DEFAULT_APPROXIMATE_ABOVE
 log = logging.getLogger(__name__)
 
 OTHER_SIDE = {RecordKind.SCENE: RecordKind.CAPABILITY, RecordKind.CAPABILITY: RecordKind.SCENE}
+
+
+def searchable_text(text: str) -> str:
+    """The query stripped, or :class:`NothingToSearch` when it holds no letter or digit.
+
+    Text that came from bytes which are not UTF-8 carries lone surrogates (Python's
+    ``surrogateescape``) or U+FFFD; neither is something to search for.
+    """
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise NothingToSearch("the query is not valid UTF-8 text; nothing to search for")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        shown = text.strip()[:40]
+        raise NothingToSearch(
+            f"the query {shown!r} has no letters or digits; nothing to search for"
+            if shown
+            else "the query text is empty"
+        )
+    return text.strip()
+
+
+def check_candidates(corpus: CorpusIndex, filters: Filters | None) -> None:
+    """Raise :class:`NoCandidates` naming the filter(s) that leave nothing to rank."""
+    if filters is None or filters.is_empty():
+        return
+    mask = filters.mask(corpus.facets)
+    if mask is None or mask.any():
+        return
+    raise NoCandidates(filters.empty_reason(corpus.facets, f"{corpus.kind.value} records"))
 
 
 def _slug(name: str) -> str:
@@ -112,8 +141,10 @@ class Matcher:
         except RecordNotFound as exc:
             raise UnknownRecord(f"no record with id {record_id!r} in the store") from exc
         query = Query.from_record(record)
+        corpus = self.corpus(OTHER_SIDE[record.kind])  # once: a second sync would drop its report
+        check_candidates(corpus, filters)
         return rank(
-            self.corpus(OTHER_SIDE[record.kind]),
+            corpus,
             query,
             filters=filters,
             top_k=top_k,
@@ -134,17 +165,13 @@ class Matcher:
         collapse: bool = True,
         depth: int = 100,
     ) -> list[Match]:
-        if not text or not text.strip():
-            raise QueryError("the query text is empty")
-        query = Query(text=text.strip())
-        if (
-            "bm25" in legs
-            and len(legs) == 1
-            and not self.corpus(against).lexical.query_terms(query.text)
-        ):
+        query = Query(text=searchable_text(text or ""))
+        corpus = self.corpus(against)  # once: a second sync would drop its report
+        check_candidates(corpus, filters)
+        if "bm25" in legs and len(legs) == 1 and not corpus.lexical.query_terms(query.text):
             raise QueryError(f"the query {text!r} has no searchable words")
         return rank(
-            self.corpus(against),
+            corpus,
             query,
             filters=filters,
             top_k=top_k,

@@ -15,6 +15,14 @@ class QueryError(MatchingError):
     """Empty or unusable query text, or an unknown record id."""
 
 
+class NothingToSearch(QueryError):
+    """The query has no letters or digits (only punctuation, symbols) or is not valid text."""
+
+
+class NoCandidates(FilterError):
+    """The filters, alone or together, leave no record to rank; the message says which."""
+
+
 class UnknownRecord(QueryError):
     """The record to match from is not in the store."""
 

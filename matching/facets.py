@@ -33,9 +33,19 @@ def record_facets(record: StoredRecord) -> dict[str, Any]:
         "region": record.region,
         "deadline": record.deadline.isoformat() if record.deadline else None,
         "budget_cny": record.budget_cny,
+        "budget_low_cny": record.budget_low_cny,
+        "budget_high_cny": record.budget_high_cny,
         "batch": record.batch,
         "sources": [s for s in [record.list_name, record.source_url, *record.sources] if s],
     }
+
+
+def budget_bounds(facets: dict[str, Any]) -> tuple[int | None, int | None]:
+    """(low, high) of a record's budget; facets saved before ranges carry only budget_cny."""
+    if "budget_low_cny" in facets or "budget_high_cny" in facets:
+        return facets.get("budget_low_cny"), facets.get("budget_high_cny")
+    single = facets.get("budget_cny")
+    return single, single
 
 
 class FacetTable:
@@ -51,7 +61,9 @@ class FacetTable:
             "sources": {},
         }
         self.deadline = np.zeros(self.size, dtype=np.int64)  # 0 = no deadline
-        self.budget = np.full(self.size, -1, dtype=np.int64)  # -1 = no budget given
+        # a record's budget range; -1 = that bound not given (both -1: no budget at all)
+        self.budget_low = np.full(self.size, -1, dtype=np.int64)
+        self.budget_high = np.full(self.size, -1, dtype=np.int64)
         for row, facets in enumerate(rows):
             for name, inverted in self.labels.items():
                 values = facets.get(name)
@@ -60,8 +72,11 @@ class FacetTable:
                         inverted.setdefault(value, []).append(row)
             if facets.get("deadline"):
                 self.deadline[row] = date.fromisoformat(facets["deadline"]).toordinal()
-            if facets.get("budget_cny") is not None:
-                self.budget[row] = int(facets["budget_cny"])
+            low, high = budget_bounds(facets)
+            if low is not None:
+                self.budget_low[row] = low
+            if high is not None:
+                self.budget_high[row] = high
 
     def rows_with(self, name: str, values: Iterable[str]) -> Mask:
         mask = np.zeros(self.size, dtype=bool)
@@ -152,11 +167,52 @@ class Filters:
             mask &= table.rows_with("sources", matching)
         if self.open_on:
             mask &= (table.deadline == 0) | (table.deadline >= self.open_on.toordinal())
-        if self.budget_min is not None:
-            mask &= table.budget >= self.budget_min
-        if self.budget_max is not None:
-            mask &= (table.budget >= 0) & (table.budget <= self.budget_max)
+        if self.budget_min is not None or self.budget_max is not None:
+            mask &= self._budget_overlaps(table)
         return mask
+
+    def _budget_overlaps(self, table: FacetTable) -> Mask:
+        """Records whose budget range overlaps [budget_min, budget_max] (bounds included).
+
+        An open bound of the record (``50万以上``: no upper; ``不超过100万``: no lower) reaches
+        as far as it can; a record with no budget at all never passes a budget filter.
+        """
+        known = (table.budget_low >= 0) | (table.budget_high >= 0)
+        mask = known.copy()
+        if self.budget_min is not None:  # the record's top reaches the asked minimum
+            mask &= (table.budget_high < 0) | (table.budget_high >= self.budget_min)
+        if self.budget_max is not None:  # the record's bottom is within the asked maximum
+            mask &= (table.budget_low < 0) | (table.budget_low <= self.budget_max)
+        return mask
+
+    def empty_reason(self, table: FacetTable, what: str) -> str:
+        """Why no row passes: each active filter alone, and what it keeps of ``table``."""
+        alone: list[tuple[str, int, str]] = []  # (description, rows kept alone, why)
+        with_budget = int(((table.budget_low >= 0) | (table.budget_high >= 0)).sum())
+        for name, value in self.describe().items():
+            single = Filters.from_dict({name: value})
+            mask = single.mask(table)
+            kept = table.size if mask is None else int(mask.sum())
+            why = ""
+            if name.startswith("budget") and with_budget == 0:
+                why = f"none of the {table.size} {what} carries a budget"
+            elif name.startswith("budget"):
+                why = f"{with_budget} of the {table.size} {what} carry a budget; none fits"
+            elif name == "open_on":
+                why = f"every deadline is before {value}"
+            shown = "、".join(map(str, value)) if isinstance(value, list) else value
+            alone.append((f"{name.replace('_', ' ')} {shown}", kept, why))
+        empty = [(label, why) for label, kept, why in alone if kept == 0]
+        if empty:
+            return "no match: " + "; ".join(
+                f"filter {label} leaves none of the {table.size} {what}"
+                + (f" ({why})" if why else "")
+                for label, why in empty
+            )
+        kept_alone = ", ".join(f"{label} keeps {kept}" for label, kept, _ in alone)
+        return (
+            f"no match: the filters together leave none of the {table.size} {what} ({kept_alone})"
+        )
 
     @staticmethod
     def _canonical(name: str, value: str) -> str:

@@ -2,10 +2,10 @@
 
 Two families, as in the engines surveyed in research/matching.md: weighted reciprocal
 rank fusion (``w / (k + rank)``, 1-based ranks) and a convex combination of min-max
-normalised scores. Which one, and with which weights, was decided on the dev gold set
-(``scenehub eval``; numbers in docs/matching.md). Fused scores are divided by the best
-score attainable, so they lie in [0, 1] whatever the method: that is what thresholds
-(subscription alerts) compare against.
+normalised scores. Which one, and with which weights, was decided on the dev halves of
+the gold sets (``scenehub eval --sweep``; numbers in docs/matching.md). Fused scores are
+divided by the best score attainable, so they lie in [0, 1] whatever the method: that is
+what thresholds (subscription alerts) compare against.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ class FusionConfig:
         return f"min-max convex ({legs}{extra})"
 
 
-#: chosen on the dev half of the gold set (docs/matching.md has the sweep that decided it):
-#: within 0.005 nDCG@10 of the best dev setting, and the one with the fewest knobs
+#: chosen on the dev halves of both gold sets together (tests/data/gold and gold_real; the
+#: rule and the sweep are in docs/matching.md): within 0.005 of the best mean dev nDCG@10,
+#: above both legs on each dev half, and the one with the fewest knobs
 DEFAULT_FUSION = FusionConfig(method="convex", weights={"bm25": 0.5, "dense": 0.5})
 
 

@@ -5,7 +5,8 @@ The corpus is synced from the store by content hash and source count
 new and changed records are re-tokenised and re-embedded (through the embedding cache),
 removed ones dropped, everything else kept. On disk it is a folder whose manifest holds
 SHA-256 checksums of the other files; a folder that fails any check raises
-:class:`IndexCorrupt` and is rebuilt from the store by :func:`open_corpus`.
+:class:`IndexCorrupt` and is rebuilt from the store by ``Matcher.corpus``
+(``matching/engine.py``).
 """
 
 from __future__ import annotations

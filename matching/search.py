@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from core.records import Record, canonical_text
-from matching.facets import Filters
+from matching.facets import Filters, budget_bounds
 from matching.fusion import DEFAULT_FUSION, FusionConfig, fuse, top_rows
 from matching.index import CorpusIndex
 from matching.text import passage_text
@@ -198,6 +198,7 @@ def _explain(
         agree["district"] = query.district
     org = canonical_text(facets.get("org"))
     same_firm = [r for r in folded if org and canonical_text(corpus.rows[r].get("org")) == org]
+    twins = [r for r in folded if r not in same_firm]
     return {
         "record": {"title": facets["title"], "org": facets.get("org")},
         "legs": legs,
@@ -209,6 +210,8 @@ def _explain(
         "facets": agree,
         "more_from_firm": len(same_firm),
         "collapsed": [corpus.ids[r] for r in folded],
+        # folded because their text is near-identical, though another organisation filed them
+        "near_duplicates": [{"id": corpus.ids[r], "org": corpus.rows[r].get("org")} for r in twins],
     }
 
 
@@ -231,4 +234,7 @@ def _filters_met(filters: Filters, facets: dict[str, Any]) -> dict[str, Any]:
         out["deadline"] = facets.get("deadline") or "none"
     if filters.budget_min is not None or filters.budget_max is not None:
         out["budget_cny"] = facets.get("budget_cny")
+        low, high = budget_bounds(facets)
+        if low != high:  # the filter matched a range: show it, open ends as null
+            out["budget_range"] = [low, high]
     return out

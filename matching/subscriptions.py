@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.models.matching import SubscriptionRow
 from core.records import RecordKind
-from matching.engine import Matcher
+from matching.engine import Matcher, searchable_text
 from matching.errors import MatchingError, QueryError
 from matching.facets import Filters
 from matching.search import Match, Query, rank
@@ -90,11 +90,12 @@ class Subscriptions:
         top_k: int = 20,
         now: datetime | None = None,
     ) -> Subscription:
-        name, query = name.strip(), query.strip()
+        name = name.strip()
         if not name:
             raise QueryError("a subscription needs a name")
-        if not query:
+        if not query.strip():
             raise QueryError("the subscription query is empty")
+        query = searchable_text(query)  # "？？？" would alert on noise forever
         if not 0.0 <= threshold <= 1.0:
             raise MatchingError(f"threshold must lie in [0, 1], not {threshold}")
         if top_k < 1:

@@ -1,50 +1,77 @@
-"""``scenehub contrib …`` (registry, pull, rank, export) and ``scenehub sample-hub serve``."""
+"""``scenehub contrib …`` and ``scenehub sample-hub serve``.
+
+Every command is a module-level function that parses options, calls one service function
+in ``contrib`` (the same one an HTTP route calls) and renders the result. There is one way
+to fail: a :class:`~contrib.errors.ContribError`, mapped once (in :func:`_handled`) to a
+message on stderr and exit code 1; bad option values exit 2.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.deps import get_store
-from api.services import rankings as ranking_service
-from api.services.errors import InvalidInput, UsageError
-from contrib.export import ExportFormat, render
+from contrib.errors import ContribError
+from contrib.evidence import evidence_pack
+from contrib.export import render
 from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
+from contrib.ranking.awards import AwardRun
+from contrib.ranking.components import REGISTRY
+from contrib.ranking.config import load_config
 from contrib.ranking.rank import RankingRun
 from contrib.registry import load_registry
+from contrib.review import KINDS, ReviewDecision, add_decision, decisions_by_enterprise
+from contrib.review import list_decisions as list_review_decisions
+from contrib.runs import replay_run, run_awards
+from contrib.sensitivity import sensitivity
 from contrib.store import import_registry, load_stored_registry
 from contrib.types import Hub
 from core.settings import get_settings
 
 CATEGORIES = ("models", "operators", "datasets")
-AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: today / latest).")
-]
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", help="Award config YAML (default: bundled).")
-]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
-class RankingFormat(StrEnum):
+class ExportFormat(StrEnum):
     JSON = "json"
     CSV = "csv"
     XLSX = "xlsx"
 
 
-_RENDER: dict[RankingFormat, ExportFormat] = {
-    RankingFormat.JSON: "json",
-    RankingFormat.CSV: "csv",
-    RankingFormat.XLSX: "xlsx",
-}
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Snapshot date YYYY-MM-DD (default: the latest).")
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="Award config YAML (default: bundled).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")]
+
+
+def _handled(fn: Callable[P, R]) -> Callable[P, R]:
+    """The one place a domain error becomes a message and an exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except ContribError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from exc
+
+    return wrapper
 
 
 def _date(value: str | None) -> date | None:
@@ -52,63 +79,109 @@ def _date(value: str | None) -> date | None:
         return None
     try:
         return date.fromisoformat(value)
-    except ValueError as exc:
-        raise UsageError(f"--as-of must be YYYY-MM-DD, got {value!r}") from exc
+    except ValueError:
+        raise typer.BadParameter(
+            f"must be YYYY-MM-DD, got {value!r}", param_hint="--as-of"
+        ) from None
 
 
-SHORT = {
-    "downloads_30d": "30d",
-    "downloads_all_time": "all",
-    "consistency": "lead",
-    "derivative_influence": "deriv",
-    "community": "OR",
-    "benchmark": "bench",
-}
+def _dump(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
 
 
-def print_run(run: RankingRun) -> None:
-    console = Console(width=max(Console().width, 150))
+def _console() -> Console:
+    return Console(width=max(Console().width, 150))
+
+
+def print_run(run: RankingRun, reviews: dict[str, list[ReviewDecision]] | None = None) -> None:
+    reviews = reviews or {}
     table = Table(
-        title=f"{run.category} as of {run.as_of} "
-        f"(snapshots {run.snapshot_ids}, config {run.config_version}, code {run.code_version})",
-        caption="components: contribution to the score (– missing); flags are shown, never applied",
+        title=f"{run.category} as of {run.as_of} (window {run.window[0]}…{run.window[-1]}, "
+        f"snapshots {run.snapshot_ids}, config {run.config_version}, code {run.code_version})",
+        caption="components: contribution to the score (– missing); flags are shown, never "
+        "applied; tiers are decided across all categories (at most 10 firms in all)",
     )
-    for column in ("rank", "enterprise", "score", "tier", "components", "flags"):
+    for column in ("rank", "enterprise", "score", "award", "components", "flags", "review"):
         table.add_column(column, overflow="fold")
     for r in run.ranked():
         parts = [
-            f"{SHORT.get(k, k)} {'–' if v['value'] is None else format(v['contribution'], '.3f')}"
+            f"{REGISTRY[k].short if k in REGISTRY else k} "
+            f"{'–' if v['value'] is None else format(v['contribution'], '.3f')}"
             for k, v in r["components"].items()
         ]
         table.add_row(
             f"{r['rank']}{'=' if r['tie'] else ''}",
             r["enterprise"],
             f"{r['score']:.4f}",
-            f"{r['tier']} ¥{r['amount_cny']:,}" if r["tier"] else "",
+            f"#{r['award_position']} {r['tier']} ¥{r['amount_cny']:,}" if r["tier"] else "",
             " · ".join(parts),
             "; ".join(f["type"] for f in r["flags"]),
+            "; ".join(d.line() for d in reviews.get(r["enterprise"], [])),
+        )
+    console = _console()
+    console.print(table)
+    if run.missing_months:
+        console.print(f"missing months (no snapshot, counted as no data): {run.missing_months}")
+    if run.note:
+        console.print(f"[bold]{run.note}[/]")
+
+
+def print_award(award: AwardRun, reviews: dict[str, list[ReviewDecision]] | None = None) -> None:
+    for run in award.categories:
+        print_run(run, reviews)
+    console = _console()
+    table = Table(title="awards across categories (政策第四条: at most 10 firms, one award each)")
+    for column in ("position", "enterprise", "category", "rank", "tier", "amount"):
+        table.add_column(column)
+    for a in award.awards:
+        table.add_row(
+            str(a["position"]),
+            a["enterprise"],
+            a["category"],
+            str(a["category_rank"]),
+            a["tier"],
+            f"¥{a['amount_cny']:,}",
         )
     console.print(table)
+    console.print(f"total ¥{award.total_cny:,} to {len(award.awards)} firms")
+    for check in award.checks:
+        mark = "ok  " if check["ok"] else "FAIL"
+        console.print(f"cap check {mark} {check['check']}: {check['detail']}")
+    for note in award.notes:
+        console.print(f"note: {note}")
 
 
+# -- commands ---------------------------------------------------------------------------
+@_handled
 def registry_import(file: Annotated[Path, typer.Argument(metavar="FILE")]) -> None:
     """Import enterprises and their hub accounts from YAML or CSV (all or nothing)."""
     report = import_registry(get_store().engine, load_registry(file))
     typer.echo(f"registry {file.name}: {report.summary()}")
 
 
+@_handled
 def pull_command(
     registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
-    hf_endpoint: Annotated[str, typer.Option("--hf-endpoint")] = DEFAULT_ENDPOINTS[Hub.HF],
-    modelscope_endpoint: Annotated[str, typer.Option("--modelscope-endpoint")] = DEFAULT_ENDPOINTS[
-        Hub.MODELSCOPE
-    ],
-    github_endpoint: Annotated[str, typer.Option("--github-endpoint")] = DEFAULT_ENDPOINTS[
-        Hub.GITHUB
-    ],
+    hf_endpoint: Annotated[
+        str, typer.Option("--hf-endpoint", help="Default: the real Hugging Face Hub.")
+    ] = DEFAULT_ENDPOINTS[Hub.HF],
+    modelscope_endpoint: Annotated[
+        str, typer.Option("--modelscope-endpoint", help="Default: the real ModelScope.")
+    ] = DEFAULT_ENDPOINTS[Hub.MODELSCOPE],
+    github_endpoint: Annotated[
+        str, typer.Option("--github-endpoint", help="Default: the real GitHub API.")
+    ] = DEFAULT_ENDPOINTS[Hub.GITHUB],
     as_of: AsOf = None,
+    config: ConfigOpt = None,
 ) -> None:
-    """Pull every hub with registered accounts into one dated, immutable snapshot."""
+    """Pull every hub with registered accounts into one dated snapshot.
+
+    Without endpoint options this talks to the REAL hubs
+    (huggingface.co, modelscope.cn, api.github.com), and --as-of
+    must then be today. Offline: start `scenehub sample-hub serve`
+    and pass its URLs. An account the hub answers 404 for is
+    reported, recorded in the snapshot and skipped.
+    """
     day = _date(as_of) or datetime.now(UTC).date()
     engine = get_store().engine
     if registry is not None:
@@ -124,6 +197,7 @@ def pull_command(
         hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
         github_token=settings.github_token.get_secret_value() if settings.github_token else None,
     )
+    award_config, _ = load_config(config)
     report = pull(
         engine,
         load_stored_registry(engine),
@@ -131,41 +205,66 @@ def pull_command(
         endpoints,
         clients=clients,
         progress=lambda line: typer.echo(f"  {line}", err=True),
+        benchmarks=tuple(b.dataset for b in award_config.performance.benchmarks),
     )
     typer.echo(report.summary())
 
 
-RANK_KEYS = (
-    "enterprise",
-    "rank",
-    "score",
-    "tier",
-    "amount_cny",
-    "tie",
-    "components",
-    "missing",
-    "flags",
-    "evidence",
-)
-
-
+@_handled
 def rank_command(
-    category: Annotated[str, typer.Option(help="models | operators | datasets")],
+    category: Annotated[
+        str | None, typer.Option(help="models | operators | datasets (default: all).")
+    ] = None,
     as_of: AsOf = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+    as_json: JsonOpt = False,
     config: ConfigOpt = None,
 ) -> None:
-    """Rank eligible enterprises of one category (at most 10), with components and flags."""
-    run = ranking_service.ranking(get_store(), category, _date(as_of), config=config, record=True)
+    """Rank candidates; award at most 10 firms in all, with cap checks.
+
+    Tiers are decided across all categories (one award per firm).
+    The run is recorded for `scenehub contrib replay`.
+    """
+    known = load_config(config)[0].categories
+    if category is not None and category not in known:
+        raise typer.BadParameter(
+            f"unknown category {category!r}; known: {', '.join(sorted(known))}",
+            param_hint="--category",
+        )
+    engine = get_store().engine
+    recorded = run_awards(engine, _date(as_of), config)
+    award = recorded.award
     if as_json:
-        payload = [{k: r[k] for k in RANK_KEYS} for r in run.ranked()]
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+        if category is None:
+            _dump({"run_id": recorded.id, **award.as_dict()})
+        else:
+            keys = (
+                "enterprise",
+                "rank",
+                "score",
+                "tier",
+                "amount_cny",
+                "award_position",
+                "tie",
+                "components",
+                "missing",
+                "flags",
+                "evidence",
+            )
+            _dump([{k: r[k] for k in keys} for r in award.category(category).ranked()])
+        return
+    reviews = decisions_by_enterprise(engine)
+    if category is None:
+        print_award(award, reviews)
     else:
-        print_run(run)
+        print_run(award.category(category), reviews)
+        for check in award.checks:
+            typer.echo(f"cap check {'ok' if check['ok'] else 'FAIL'}: {check['check']}")
+    typer.echo(f"recorded as run {recorded.id} (replay: scenehub contrib replay {recorded.id})")
 
 
+@_handled
 def export_command(
-    fmt: Annotated[RankingFormat, typer.Option("--format")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="json | csv | xlsx")],
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default: stdout for json/csv).")
     ] = None,
@@ -176,33 +275,145 @@ def export_command(
     config: ConfigOpt = None,
 ) -> None:
     """Export rankings (every candidate, every component, evidence URLs)."""
-    if fmt is RankingFormat.XLSX and output is None:
-        raise UsageError("xlsx needs --output FILE")
-    names = category or ranking_service.categories(config)
-    day = _date(as_of)
-    runs = [ranking_service.ranking(get_store(), c, day, config=config, record=True) for c in names]
-    data = render(runs, _RENDER[fmt])
+    if fmt is ExportFormat.XLSX and output is None:
+        raise typer.BadParameter("xlsx needs --output FILE", param_hint="--format")
+    award = run_awards(get_store().engine, _date(as_of), config).award
+    names = category or [run.category for run in award.categories]
+    data = render([award.category(c) for c in names], fmt.value)
     if output is None:
         sys.stdout.buffer.write(data)
         return
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise InvalidInput(f"cannot write {output}: {exc.strerror}") from exc
+        raise ContribError(f"cannot write {output}: {exc.strerror}") from exc
     typer.echo(f"wrote {output} ({len(data):,} bytes)")
 
 
+@_handled
+def evidence_command(
+    enterprise: Annotated[str, typer.Argument(metavar="ENTERPRISE")],
+    as_of: AsOf = None,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """The evidence pack of one candidate.
+
+    Repos with monthly series, copies, exclusions, flags with their
+    numbers, leaderboard standing, self-reported results, review.
+    """
+    pack = evidence_pack(get_store().engine, enterprise, _date(as_of), config)
+    if as_json:
+        _dump(pack)
+        return
+    console = _console()
+    console.rule(f"{enterprise} as of {pack['as_of']} (window {pack['window'][0]}…)")
+    for a in pack["awards"]:
+        console.print(f"award: #{a['position']} {a['tier']} ¥{a['amount_cny']:,} ({a['category']})")
+    for c in pack["categories"]:
+        console.print(
+            f"[bold]{c['category']}[/]: rank {c['rank']} score {c['score']:.4f} "
+            f"{c['eligibility_note'] or 'eligible'}"
+        )
+        for name, comp in c["components"].items():
+            console.print(f"  {name}: {comp['detail']} (score {comp['score']})")
+        for flag in c["flags"]:
+            console.print(f"  flag {flag['type']}: {flag['detail']}")
+        for item in c["excluded"]:
+            console.print(f"  excluded: {json.dumps(item, ensure_ascii=False)}")
+        for family in c["families"]:
+            console.print(f"  family (counted once): {', '.join(family)}")
+        console.print(f"  {len(c['repos'])} repos (monthly series in --json)")
+    for d in pack["review"]:
+        console.print(f"review #{d['id']} {d['kind']} by {d['reviewer']}: {d['decision']}")
+
+
+@_handled
+def review_add(
+    enterprise: Annotated[str, typer.Argument(metavar="ENTERPRISE")],
+    kind: Annotated[str, typer.Option(help=f"{' | '.join(KINDS)}")],
+    decision: Annotated[str, typer.Option(help="What was decided.")],
+    reason: Annotated[str, typer.Option(help="Why.")],
+    reviewer: Annotated[str, typer.Option(help="Who decided.")],
+    category: Annotated[str | None, typer.Option(help="The category it concerns.")] = None,
+    run_id: Annotated[int | None, typer.Option("--run", help="The run it concerns.")] = None,
+) -> None:
+    """Record a committee decision, override or appeal (who, when, why)."""
+    d = add_decision(
+        get_store().engine,
+        enterprise=enterprise,
+        kind=kind,
+        decision=decision,
+        reason=reason,
+        reviewer=reviewer,
+        category=category,
+        run_id=run_id,
+    )
+    typer.echo(f"recorded {d.line()}")
+
+
+@_handled
+def review_list(
+    enterprise: Annotated[str | None, typer.Argument(metavar="[ENTERPRISE]")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List recorded decisions (all, or one firm's)."""
+    found = list_review_decisions(get_store().engine, enterprise)
+    if as_json:
+        _dump([d.as_dict() for d in found])
+        return
+    for d in found:
+        typer.echo(f"{d.enterprise}: {d.line()}")
+    if not found:
+        typer.echo("no review decisions recorded.")
+
+
+@_handled
+def sensitivity_command(
+    as_of: AsOf = None,
+    delta: Annotated[float, typer.Option(min=0.01, max=0.9, help="Weight change.")] = 0.2,
+    as_json: JsonOpt = False,
+    config: ConfigOpt = None,
+) -> None:
+    """How each candidate's rank/tier moves when any one weight moves ±delta."""
+    table = sensitivity(get_store().engine, _date(as_of), config, delta=delta)
+    if as_json:
+        _dump(table.as_dict())
+        return
+    moved = set(table.moved())
+    view = Table(title=f"sensitivity: rank/tier under each weight ×(1±{delta:g})")
+    for column in ("category", "enterprise", "base", "moves"):
+        view.add_column(column, overflow="fold")
+    for (category, firm), cells in sorted(table.rows.items()):
+        if cells["base"].startswith("–") and (category, firm) not in moved:
+            continue
+        changes = [f"{k}: {v}" for k, v in cells.items() if k != "base" and v != cells["base"]]
+        view.add_row(category, firm, cells["base"], "; ".join(changes) or "stable")
+    _console().print(view)
+    typer.echo(f"{len(moved)} of {len(table.rows)} candidates move under some variant")
+
+
+@_handled
+def replay_command(run_id: Annotated[int, typer.Argument(metavar="RUN_ID")]) -> None:
+    """Recompute a recorded run from its snapshot ids and config text; compare bytes."""
+    report = replay_run(get_store().engine, run_id)
+    typer.echo(report.summary())
+    if not report.identical:
+        raise typer.Exit(1)
+
+
+@_handled
 def demo_command(
     months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
 ) -> None:
-    """Offline demo: sample hub → bundled registry → monthly pulls → rankings."""
-    from contrib.demo import sample_rankings
+    """Offline demo: sample hub → bundled registry → monthly pulls → awards and cap checks."""
+    from contrib.demo import sample_awards
 
-    for run in sample_rankings(get_store().engine, months=months, progress=typer.echo):
-        print_run(run)
+    engine = get_store().engine
+    print_award(sample_awards(engine, months=months, progress=typer.echo))
 
 
-def sample_hub_serve(
+def serve(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: any free port).")] = 8765,
     models: Annotated[int, typer.Option(help="Models to generate.")] = 2000,
     rate_limit_every: Annotated[
@@ -219,7 +430,8 @@ def sample_hub_serve(
     )
     typer.echo(
         f"e.g. scenehub contrib pull --registry {registry_path()} --hf-endpoint {handle.url} "
-        f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url}"
+        f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url} "
+        f"--as-of {handle.as_of_dates()[-1]}"
     )
     try:
         while handle.thread.is_alive():
@@ -233,18 +445,30 @@ def sample_hub_serve(
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Hub contribution tracker and award ranking.", no_args_is_help=True)
     registry_group = typer.Typer(help="The enterprise registry.", no_args_is_help=True)
+    review_group = typer.Typer(
+        help="Committee decisions, overrides, appeals.", no_args_is_help=True
+    )
     group.add_typer(registry_group, name="registry")
+    group.add_typer(review_group, name="review")
     app.add_typer(group, name="contrib")
     registry_group.command("import")(registry_import)
-    group.command("pull")(pull_command)
-    group.command("rank")(rank_command)
-    group.command("export")(export_command)
-    group.command("demo")(demo_command)
+    review_group.command("add")(review_add)
+    review_group.command("list")(review_list)
+    for name, fn in (
+        ("pull", pull_command),
+        ("rank", rank_command),
+        ("export", export_command),
+        ("evidence", evidence_command),
+        ("sensitivity", sensitivity_command),
+        ("replay", replay_command),
+        ("demo", demo_command),
+    ):
+        group.command(name)(fn)
     hub_group = typer.Typer(
         help="The offline sample hub (HF, ModelScope, GitHub API shapes).", no_args_is_help=True
     )
     app.add_typer(hub_group, name="sample-hub")
-    hub_group.command("serve")(sample_hub_serve)
+    hub_group.command("serve")(serve)
 
 
-__all__ = ["CATEGORIES", "RankingFormat", "register"]
+__all__ = ["CATEGORIES", "ExportFormat", "print_award", "print_run", "register"]

@@ -79,11 +79,10 @@ def match_examples(console: Console) -> None:
 
 
 def rank_contributors(console: Console, months: int) -> None:
-    from api.commands.contrib import print_run
-    from contrib.demo import sample_rankings
+    from api.commands.contrib import print_award
+    from contrib.demo import sample_awards
 
-    for run in sample_rankings(get_store().engine, months=months, progress=console.print):
-        print_run(run)
+    print_award(sample_awards(get_store().engine, months=months, progress=console.print))
 
 
 def demo_accounts() -> list[str]:

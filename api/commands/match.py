@@ -29,6 +29,7 @@ from matching.search import Match
 
 
 class Split(StrEnum):
+    HALVES = "halves"
     ALL = "all"
     DEV = "dev"
     TEST = "test"
@@ -56,9 +57,13 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
             typer.echo(f"      matched {terms}")
         if ex["facets"]:
             typer.echo(f"      agrees on {json.dumps(ex['facets'], ensure_ascii=False)}")
-        if ex["more_from_firm"] or ex["collapsed"]:
-            folded = ", ".join(ex["collapsed"])
-            typer.echo(f"      +{ex['more_from_firm']} more from this firm; collapsed {folded}")
+        twins = ex.get("near_duplicates", [])
+        if ex["more_from_firm"]:
+            own = [i for i in ex["collapsed"] if i not in {t["id"] for t in twins}]
+            typer.echo(f"      +{ex['more_from_firm']} more from this firm: {', '.join(own)}")
+        if twins:
+            listed = ", ".join(f"{t['id']} ({t['org'] or 'no organisation'})" for t in twins)
+            typer.echo(f"      near-identical entries folded in: {listed}")
 
 
 def index(embedder: EmbedderOption = None) -> None:
@@ -139,48 +144,77 @@ def match(
 
 def evaluate_gold(
     gold: Annotated[
-        Path,
-        typer.Option("--gold", help="Folder with scenes.jsonl, capabilities.jsonl, qrels.tsv."),
-    ],
+        list[Path] | None,
+        typer.Option(
+            "--gold",
+            help="Folder with scenes.jsonl, capabilities.jsonl, qrels.tsv [split.tsv] "
+            "(repeatable); default: the bundled tests/data/gold and tests/data/gold_real.",
+        ),
+    ] = None,
     embedder: Annotated[
         list[str] | None, typer.Option("--embedder", help="Embedders to compare (repeatable).")
     ] = None,
-    split: Annotated[Split, typer.Option("--split", help="dev/test: odd/even scenes")] = Split.ALL,
+    split: Annotated[
+        Split,
+        typer.Option(
+            "--split", help="halves (dev, then test) | all | dev | test (split.tsv, else odd/even)"
+        ),
+    ] = Split.HALVES,
     use_store: Annotated[
         bool,
         typer.Option("--use-store", help="Ingest into the configured store, not a scratch one."),
     ] = False,
     sweep: Annotated[
-        bool, typer.Option("--sweep", help="Also score fusion settings on dev/test halves.")
+        bool, typer.Option("--sweep", help="Also score fusion settings on every set's halves.")
     ] = False,
 ) -> None:
-    """nDCG@10, Recall@10, Recall@50 and MRR for BM25, each embedder, and fused."""
-    from matching.evaluation.gold import GoldSet, run_gold, score_rankers, subset, table
+    """nDCG@10, Recall@10/50, MRR and missed@10 for BM25, each embedder, and fused.
 
-    specs = list(embedder or [get_settings().embedder])
-    data = GoldSet.load(gold)
-    with tempfile.TemporaryDirectory(prefix="scenehub-eval-") as scratch:
-        home = Path(scratch) if not use_store else get_settings().home
-        store = (
-            get_store()
-            if use_store
-            else RecordStore.from_url(f"sqlite:///{Path(scratch) / 'gold.db'}")
+    missed@10 counts scenes whose top 10 holds no relevant capability although the top 50
+    does. Each gold set is evaluated on its own corpus.
+    """
+    from matching.evaluation.gold import GoldSet, LegRuns, run_gold, score_rankers, table
+
+    parts = {
+        Split.HALVES: ("dev", "test"),
+        Split.ALL: ("all",),
+        Split.DEV: ("dev",),
+        Split.TEST: ("test",),
+    }
+    folders = list(gold or BUNDLED_GOLD)
+    if not folders or not all(f.exists() for f in folders):
+        raise InvalidInput(
+            f"no gold set at {', '.join(map(str, folders)) or '(none given)'}; give --gold"
         )
-        data.ingest(store)
-        runs = {}
-        for spec in specs:
-            matcher = make_matcher(spec, store=store, home=home)
-            runs[spec] = run_gold(matcher, data)
-            fusion = matcher.fusion
-        qrels = subset(data.qrels, split.value)
-        counts = f"{len(qrels)} scenes ({split.value}), {len(data.capabilities)} capabilities"
-        typer.echo(f"gold set {gold}: {counts}")
+    specs = list(embedder or [get_settings().embedder])
+    sets = {str(folder): GoldSet.load(folder) for folder in folders}
+    swept: dict[str, tuple[LegRuns, GoldSet]] = {}
+    for name, data in sets.items():
+        with tempfile.TemporaryDirectory(prefix="scenehub-eval-") as scratch:
+            home = Path(scratch) if not use_store else get_settings().home
+            store = (
+                get_store()
+                if use_store
+                else RecordStore.from_url(f"sqlite:///{Path(scratch) / 'gold.db'}")
+            )
+            data.ingest(store)
+            runs = {}
+            for spec in specs:
+                matcher = make_matcher(spec, store=store, home=home)
+                runs[spec] = run_gold(matcher, data)
+                fusion = matcher.fusion
+            if not use_store:
+                store.engine.dispose()
+        typer.echo(f"gold set {name}: {len(data.capabilities)} capabilities")
         typer.echo(f"fusion: {fusion.describe()}")
-        typer.echo(table(score_rankers(runs, qrels, fusion)))
-        if sweep:
-            _print_sweep(runs[specs[0]], data.qrels, specs[0])
-        if not use_store:
-            store.engine.dispose()
+        for part in parts[split]:
+            qrels = data.part(part)
+            typer.echo(f"[{part}] {len(qrels)} scenes")
+            typer.echo(table(score_rankers(runs, qrels, fusion)))
+        typer.echo("")
+        swept[name] = (runs[specs[0]], data)
+    if sweep:
+        _print_sweep(swept, specs[0])
 
 
 def register(app: typer.Typer) -> None:
@@ -189,13 +223,27 @@ def register(app: typer.Typer) -> None:
     app.command("eval")(evaluate_gold)
 
 
-def _print_sweep(runs: Any, qrels: dict[str, dict[str, int]], spec: str) -> None:
+#: the gold sets kept in the repository (docs/matching.md)
+BUNDLED_GOLD = [
+    Path(__file__).resolve().parents[2] / "tests" / "data" / name for name in ("gold", "gold_real")
+]
+
+
+def _print_sweep(sets: Any, spec: str) -> None:
     from matching.evaluation.sweep import TOLERANCE, sweep
 
-    rows, chosen = sweep(runs, qrels)
-    typer.echo(f"\nfusion sweep (bm25 + {spec}), nDCG@10, sorted by dev:")
-    typer.echo(f"{'dev':>7} {'test':>7}  setting")
+    rows, chosen = sweep(sets)
+    names = list(sets)
+    typer.echo(f"fusion sweep (bm25 + {spec}), nDCG@10, sorted by the mean of the dev halves:")
+    head = "  ".join(f"dev{i + 1:<4} test{i + 1:<3}" for i in range(len(names)))
+    typer.echo(f"{'mean':>7}  {head}  setting")
     for row in rows:
-        mark = "  <- chosen" if row is chosen else ""
-        typer.echo(f"{row.dev:7.4f} {row.test:7.4f}  {row.config.describe()}{mark}")
-    typer.echo(f"rule: best dev within {TOLERANCE} counts as tied; fewest knobs wins")
+        mark = "  <- chosen" if row is chosen else ("" if row.eligible else "  (below a leg)")
+        cells = "  ".join(f"{row.dev[n]:7.4f} {row.test[n]:7.4f}" for n in names)
+        typer.echo(f"{row.objective:7.4f}  {cells}  {row.config.describe()}{mark}")
+    for i, name in enumerate(names, start=1):
+        typer.echo(f"set {i}: {name}")
+    typer.echo(
+        f"rule: mean dev nDCG@10; must beat both legs on every dev half; within {TOLERANCE} "
+        "counts as tied; fewest knobs wins"
+    )

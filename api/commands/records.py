@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.deps import get_store
+from api.deps import empty_store_note, get_store
 from api.services.errors import InvalidInput, NotFound
 from core.export import ExportFormat, record_to_json, write_records
 from core.records import RecordKind, StoredRecord
@@ -57,7 +57,10 @@ def list_records(
         records.append(record)
         if len(records) >= limit:
             break
-    _print_table(records, f"{len(records)} of {store.count(kind)} records")
+    total = store.count(kind)
+    _print_table(records, f"{len(records)} of {total} records")
+    if not total:
+        typer.echo(empty_store_note(store), err=True)
 
 
 def show(
@@ -69,7 +72,8 @@ def show(
     try:
         versions = store.history(record_id) if history else [store.get(record_id)]
     except RecordNotFound as exc:
-        raise NotFound(str(exc)) from exc
+        message = str(exc) if store.count() else f"{exc}; {empty_store_note(store)}"
+        raise NotFound(message) from exc
     payload: object = [record_to_json(v) for v in versions]
     if not history:
         payload = record_to_json(versions[0]) | {"seen_at": store.sources(record_id)}
@@ -84,7 +88,10 @@ def export(
     ] = None,
 ) -> None:
     """Export current records with every field; external ids are kept."""
-    records = get_store().iter_records(kind=kind)
+    store = get_store()
+    if not store.count(kind):
+        typer.echo(empty_store_note(store), err=True)
+    records = store.iter_records(kind=kind)
     if output is None:
         write_records(records, sys.stdout, _EXPORT[fmt])
         return

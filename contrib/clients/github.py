@@ -17,8 +17,8 @@ from typing import Any
 
 import httpx
 
-from contrib.clients.http import HubHTTP, RetryPolicy, next_link, parse_json
-from contrib.errors import HubBadResponse, HubError, HubForbidden, HubNotFound, HubServerError
+from contrib.clients.http import HubHTTP, RetryPolicy, next_link, parse_json, status_error
+from contrib.errors import HubBadResponse, HubNotFound
 from contrib.types import Activity, Hub, RepoKind, RepoStat
 
 HUB = "github"
@@ -28,23 +28,14 @@ MERGE_LOOKBACK = timedelta(days=90)
 
 def raise_for_status(response: httpx.Response) -> None:
     """The one place GitHub statuses become exceptions."""
-    code = response.status_code
-    if code < 400:
-        return
-    url = str(response.request.url)
     message = ""
-    if "json" in response.headers.get("content-type", ""):
+    if response.status_code >= 400 and "json" in response.headers.get("content-type", ""):
         try:
-            message = str(response.json().get("message", ""))
+            body = response.json()
+            message = str(body.get("message", "")) if isinstance(body, dict) else ""
         except ValueError:
             message = ""
-    if code == 404:
-        raise HubNotFound(f"not found {message}".strip(), hub=HUB, url=url)
-    if code in (401, 403):
-        raise HubForbidden(f"forbidden ({code}) {message}".strip(), hub=HUB, url=url)
-    if code >= 500:
-        raise HubServerError(f"server error {code}", hub=HUB, url=url)
-    raise HubError(f"HTTP {code} {message}".strip(), hub=HUB, url=url)
+    status_error(response, HUB, message)
 
 
 def _is_bot(user: dict[str, Any] | None) -> bool:

@@ -17,19 +17,14 @@ from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 
+import httpx  # the library's responses are httpx2's; both share the attributes read here
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 from huggingface_hub.utils import paginate
 
-from contrib.errors import (
-    HubBadResponse,
-    HubError,
-    HubForbidden,
-    HubNotFound,
-    HubRateLimited,
-    HubServerError,
-)
-from contrib.types import BaseRef, Hub, RepoKind, RepoStat, lineage_from_tags
+from contrib.clients.http import status_error
+from contrib.errors import HubBadResponse, HubError
+from contrib.types import BaseRef, Hub, LeaderboardEntry, RepoKind, RepoStat, lineage_from_tags
 
 HUB = "hf"
 #: evidence links point at the public hub, whatever mirror or sample endpoint was pulled
@@ -60,22 +55,15 @@ DATASET_EXPAND: list[Any] = [
 T = TypeVar("T")
 
 
-def raise_for_status(exc: BaseException, url: str | None = None) -> None:
-    """The one place Hugging Face failures become :mod:`contrib.errors`; always raises."""
-    if isinstance(exc, HfHubHTTPError):
-        response = getattr(exc, "response", None)
-        code = getattr(response, "status_code", 0)
-        url = str(getattr(getattr(response, "request", None), "url", url) or url)
-        text = str(exc).splitlines()[0]
-        if code == 404:
-            raise HubNotFound(text, hub=HUB, url=url) from exc
-        if code in (401, 403):
-            raise HubForbidden(text, hub=HUB, url=url) from exc
-        if code == 429:
-            raise HubRateLimited(text, hub=HUB, url=url) from exc
-        if code >= 500:
-            raise HubServerError(text, hub=HUB, url=url) from exc
-        raise HubError(text, hub=HUB, url=url) from exc
+def raise_for_status(response: httpx.Response | Any) -> None:
+    """The one place Hugging Face HTTP statuses become :mod:`contrib.errors` (the same
+    signature as the ModelScope and GitHub clients')."""
+    message = response.headers.get("x-error-message", "")
+    status_error(response, HUB, message)
+
+
+def bad_response(exc: BaseException, url: str | None = None) -> None:
+    """A non-HTTP failure while reading an answer: always raises."""
     if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
         raise HubBadResponse(
             f"expected JSON, got something else ({exc})", hub=HUB, url=url
@@ -89,8 +77,16 @@ def raise_for_status(exc: BaseException, url: str | None = None) -> None:
 def _mapped(url: str) -> Iterator[None]:
     try:
         yield
-    except (HfHubHTTPError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise_for_status(exc, url)
+    except HfHubHTTPError as exc:
+        response = getattr(exc, "response", None)
+        if response is not None and hasattr(response, "status_code"):
+            try:
+                raise_for_status(response)
+            except HubError as mapped:
+                raise mapped from exc
+        raise HubError(str(exc).splitlines()[0], hub=HUB, url=url) from exc
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        bad_response(exc, url)
 
 
 def _iso(value: Any) -> str | None:
@@ -128,26 +124,43 @@ def _evals(entries: Any) -> tuple[dict[str, Any], ...]:
     return tuple(sorted(out, key=lambda d: (d["dataset"], d["task"])))
 
 
-def model_stat(m: Any) -> RepoStat:
-    """A ``ModelInfo`` as a snapshot row."""
-    tags = list(m.tags or ())
+_URL_PREFIX = {RepoKind.MODEL: "", RepoKind.DATASET: "datasets/", RepoKind.KERNEL: "kernels/"}
+
+
+def repo_stat(kind: RepoKind, info: Any, raw: dict[str, Any] | None = None) -> RepoStat:
+    """A ``ModelInfo`` / ``DatasetInfo`` / ``KernelInfo`` as a snapshot row: the one place
+    the library's objects become :class:`RepoStat`. ``raw`` holds fields the info class
+    does not keep (kernels' ``downloadsAllTime`` and ``tags``)."""
+    raw = raw or {}
+
+    def field(name: str, raw_name: str | None = None) -> Any:
+        value = getattr(info, name, None)
+        return raw.get(raw_name) if value is None and raw_name else value
+
+    tags = list(field("tags", "tags") or ())
+    repo_id = info.id
     return RepoStat(
         hub=Hub.HF,
-        kind=RepoKind.MODEL,
-        repo_id=m.id,
-        owner=m.author or m.id.split("/")[0],
-        downloads_30d=m.downloads,
-        downloads_all_time=m.downloads_all_time,
-        likes=m.likes,
-        trending_score=m.trending_score,
-        children_count=m.children_model_count,
-        created_at=_iso(m.created_at),
-        last_modified=_iso(m.last_modified),
+        kind=kind,
+        repo_id=repo_id,
+        owner=field("author") or repo_id.split("/")[0],
+        downloads_30d=field("downloads"),
+        downloads_all_time=field("downloads_all_time", "downloadsAllTime"),
+        likes=field("likes"),
+        trending_score=field("trending_score"),
+        children_count=field("children_model_count"),
+        created_at=_iso(field("created_at")),
+        last_modified=_iso(field("last_modified")),
         tags=tuple(tags),
-        base_models=_base_refs(tags, m.base_models),
-        eval_results=_evals(m.eval_results),
-        url=f"{PUBLIC}/{m.id}",
+        base_models=_base_refs(tags, field("base_models")),
+        eval_results=_evals(field("eval_results")),
+        url=f"{PUBLIC}/{_URL_PREFIX.get(kind, '')}{repo_id}",
     )
+
+
+def model_stat(m: Any) -> RepoStat:
+    """A ``ModelInfo`` as a snapshot row."""
+    return repo_stat(RepoKind.MODEL, m)
 
 
 def _no_side_requests() -> None:
@@ -187,20 +200,7 @@ class HfClient:
         for d in self._guard(
             url, lambda: iter(self.api.list_datasets(author=author, expand=DATASET_EXPAND))
         ):
-            yield RepoStat(
-                hub=Hub.HF,
-                kind=RepoKind.DATASET,
-                repo_id=d.id,
-                owner=d.author or d.id.split("/")[0],
-                downloads_30d=d.downloads,
-                downloads_all_time=d.downloads_all_time,
-                likes=d.likes,
-                trending_score=d.trending_score,
-                created_at=_iso(d.created_at),
-                last_modified=_iso(d.last_modified),
-                tags=tuple(d.tags or ()),
-                url=f"{PUBLIC}/datasets/{d.id}",
-            )
+            yield repo_stat(RepoKind.DATASET, d)
 
     def list_kernels(self, author: str) -> Iterator[RepoStat]:
         from huggingface_hub.hf_api import KernelInfo
@@ -214,18 +214,25 @@ class HfClient:
         for item in self._guard(f"{path}?author={author}", items):
             with _mapped(path):
                 k = KernelInfo(**item)
-            yield RepoStat(
-                hub=Hub.HF,
-                kind=RepoKind.KERNEL,
-                repo_id=k.id,
-                owner=k.author or k.id.split("/")[0],
-                downloads_30d=k.downloads,
-                downloads_all_time=item.get("downloadsAllTime"),
-                likes=k.likes,
-                last_modified=_iso(k.last_modified),
-                tags=tuple(item.get("tags") or ()),
-                url=f"{PUBLIC}/kernels/{k.id}",
-            )
+            yield repo_stat(RepoKind.KERNEL, k, item)
+
+    def leaderboard(self, dataset: str) -> list[LeaderboardEntry]:
+        """The hub-wide leaderboard of a benchmark dataset (``get_dataset_leaderboard``);
+        ``verified`` is the hub's server-side flag."""
+        with _mapped(f"{self.endpoint}/api/datasets/{dataset}/leaderboard"):
+            entries = self.api.get_dataset_leaderboard(dataset, token=self.token)
+            return [
+                LeaderboardEntry(
+                    dataset=dataset,
+                    model_id=e.model_id,
+                    hub_rank=int(e.rank),
+                    value=float(e.value),
+                    verified=bool(e.verified),
+                    author=str(getattr(e.author, "name", None) or e.model_id.split("/")[0]),
+                    source_url=(e.source or {}).get("url"),
+                )
+                for e in entries
+            ]
 
     def model_info(self, repo_id: str) -> RepoStat:
         with _mapped(f"{self.endpoint}/api/models/{repo_id}"):

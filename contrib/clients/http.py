@@ -18,7 +18,14 @@ from typing import Any
 
 import httpx
 
-from contrib.errors import HubBadResponse, HubError, HubRateLimited
+from contrib.errors import (
+    HubBadResponse,
+    HubError,
+    HubForbidden,
+    HubNotFound,
+    HubRateLimited,
+    HubServerError,
+)
 
 _RATELIMIT = re.compile(r"r=(\d+).*?t=(\d+)")
 RETRY_STATUSES = frozenset({408, 500, 502, 503, 504})
@@ -57,6 +64,31 @@ def rate_limit_wait(
     if match and match.group(1) == "0":
         return float(match.group(2))
     return None
+
+
+def status_error(response: httpx.Response | Any, hub: str, message: str = "") -> None:
+    """The status mapping every hub shares: 404, 401/403, 429, 5xx, other 4xx → our tree.
+
+    Each client's ``raise_for_status(response)`` calls this with the message it can read
+    from its own error body, so all three take the same argument and map codes alike.
+    """
+    code = response.status_code
+    if code < 400:
+        return
+    try:
+        url: str | None = str(response.request.url)
+    except (RuntimeError, AttributeError):  # a bare Response built in a test
+        url = None
+    text = message.strip()
+    if code == 404:
+        raise HubNotFound(f"not found {text}".strip(), hub=hub, url=url)
+    if code in (401, 403):
+        raise HubForbidden(f"forbidden ({code}) {text}".strip(), hub=hub, url=url)
+    if code == 429:
+        raise HubRateLimited(f"rate limited {text}".strip(), hub=hub, url=url)
+    if code >= 500:
+        raise HubServerError(f"server error {code} {text}".strip(), hub=hub, url=url)
+    raise HubError(f"HTTP {code} {text}".strip(), hub=hub, url=url)
 
 
 def is_rate_limited(response: httpx.Response) -> bool:

@@ -14,25 +14,23 @@ from typing import Any
 
 import httpx
 
-from contrib.clients.http import HubHTTP, RetryPolicy, parse_json
-from contrib.errors import HubBadResponse, HubError, HubForbidden, HubNotFound, HubServerError
+from contrib.clients.http import HubHTTP, RetryPolicy, parse_json, status_error
+from contrib.errors import HubBadResponse, HubError, HubNotFound
 from contrib.types import Hub, RepoKind, RepoStat, lineage_from_tags
 
 HUB = "modelscope"
 
 
 def raise_for_status(response: httpx.Response) -> None:
-    """The one place ModelScope statuses (HTTP and envelope) become exceptions."""
-    code = response.status_code
-    url = str(response.request.url)
-    if code == 404:
-        raise HubNotFound("not found", hub=HUB, url=url)
-    if code in (401, 403):
-        raise HubForbidden(f"forbidden ({code})", hub=HUB, url=url)
-    if code >= 500:
-        raise HubServerError(f"server error {code}", hub=HUB, url=url)
-    if code >= 400:
-        raise HubError(f"HTTP {code}", hub=HUB, url=url)
+    """The one place ModelScope HTTP statuses become exceptions (envelopes: :func:`unwrap`)."""
+    message = ""
+    if response.status_code >= 400 and "json" in response.headers.get("content-type", ""):
+        try:
+            body = response.json()
+            message = str(body.get("Message", "")) if isinstance(body, dict) else ""
+        except ValueError:
+            message = ""
+    status_error(response, HUB, message)
 
 
 def unwrap(response: httpx.Response) -> dict[str, Any]:

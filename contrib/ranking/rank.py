@@ -1,16 +1,18 @@
-"""Rank one category: components → weighted score → eligibility → ties → top 10 → tiers.
+"""Rank one category: components (from the registry) → weighted score → eligibility → ranks.
 
 The weighted score is ``Σ w_i·s_i / Σ w_i`` over the category's components (a missing
-component contributes 0 and is listed under ``missing``). Ties are broken by all-time
-then 30-day downloads; exact ties share a rank and are marked. Output is plain data with
-rounded floats, so the same snapshots and config give byte-identical JSON.
+component contributes 0 and is listed under ``missing``). Ties are broken by the downloads
+value; exact ties share a rank and are marked. Awards (tiers and money) are not decided
+here but across all categories at once (:mod:`contrib.ranking.awards`), because the policy's
+cap is ten firms in all. Output is plain data with rounded floats, so the same snapshots and
+config give byte-identical JSON.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -18,11 +20,11 @@ from typing import Any
 
 from contrib import integrity
 from contrib.errors import RankingError
-from contrib.graphs.lineage import derivative_credit
-from contrib.ranking import components as comp
+from contrib.ranking.components import REGISTRY, Measure, component
 from contrib.ranking.config import AwardConfig
+from contrib.ranking.context import Context, Shared
 from contrib.ranking.inputs import RankingInputs
-from contrib.types import Hub
+from contrib.registry import Enterprise
 
 _DIGITS = 6
 
@@ -50,6 +52,11 @@ class RankingRun:
     config_version: str
     code_version: str
     results: list[dict[str, Any]]
+    window: list[str] = field(default_factory=list)
+    missing_months: list[str] = field(default_factory=list)
+    population: int = 0
+    awardable: bool = True
+    note: str | None = None
 
     def ranked(self) -> list[dict[str, Any]]:
         return [r for r in self.results if r["rank"] is not None]
@@ -62,6 +69,11 @@ class RankingRun:
             "config_hash": self.config_hash,
             "config_version": self.config_version,
             "code_version": self.code_version,
+            "window": self.window,
+            "missing_months": self.missing_months,
+            "population": self.population,
+            "awardable": self.awardable,
+            "note": self.note,
             "results": self.results,
         }
 
@@ -69,101 +81,72 @@ class RankingRun:
         return json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-def _eligibility(inputs: RankingInputs, config: AwardConfig) -> dict[str, str | None]:
-    """Enterprise → None if eligible, else the reason."""
-    out: dict[str, str | None] = {}
-    for e in inputs.accounts.registry.enterprises:
-        if e.type not in config.eligibility.types:
-            out[e.name] = f"type {e.type} not in {'/'.join(config.eligibility.types)}"
-        elif (e.city or "") not in config.eligibility.cities:
-            out[e.name] = f"city {e.city or 'unknown'} not in {'/'.join(config.eligibility.cities)}"
-        else:
-            out[e.name] = None
-    return out
+def eligibility_note(e: Enterprise, config: AwardConfig) -> str | None:
+    """None if eligible, else every reason."""
+    rules = config.eligibility
+    reasons = []
+    if e.type not in rules.types:
+        reasons.append(f"type {e.type} not in {'/'.join(rules.types)}")
+    if (e.city or "") not in rules.cities:
+        reasons.append(f"city {e.city or 'unknown'} not in {'/'.join(rules.cities)}")
+    if rules.uscc_region_prefixes:
+        region = e.uscc_region
+        if region is None:
+            reasons.append("no USCC on record")
+        elif not any(region.startswith(p) for p in rules.uscc_region_prefixes):
+            reasons.append(
+                f"USCC region code {region} is not {'/'.join(rules.uscc_region_prefixes)}…"
+            )
+    if rules.require_confirmation and e.unconfirmed():
+        reasons.append(f"ownership not confirmed: {', '.join(e.unconfirmed())}")
+    return "; ".join(reasons) or None
 
 
-def rank_category(
-    inputs: RankingInputs, category_name: str, config: AwardConfig, config_hash: str
-) -> RankingRun:
+@dataclass
+class CategoryMeasures:
+    """Everything measured for one category; scoring with any weights is cheap from here."""
+
+    name: str
+    ctx: Context
+    measures: dict[str, dict[str, Measure]]  # component → enterprise → measure
+    firms: list[str]
+    eligibility: dict[str, str | None]
+
+
+def measure_category(
+    inputs: RankingInputs, category_name: str, config: AwardConfig, shared: Shared | None = None
+) -> CategoryMeasures:
     if category_name not in config.categories:
         raise RankingError(
             f"unknown category {category_name!r}; known: {', '.join(sorted(config.categories))}"
         )
     category = config.categories[category_name]
-    totals = comp.category_totals(inputs.latest, inputs, category)
-    leading = comp.consistency(inputs, category, config)
-    credit = derivative_credit(inputs.latest.stats, inputs.accounts, config.derivative_discount)
-    community, bots = comp.community_openrank(inputs, config.community.exclude_bots)
-    bench = comp.benchmark_over_months(inputs)
-    flags: dict[str, list[dict[str, Any]]] = {}
-    spam = (
-        integrity.derivative_spam(inputs, credit, config)
-        if "derivative_influence" in category.weights
-        else {}
-    )
-    for found in (
-        integrity.download_spikes(inputs, category, config),
-        spam,
-        integrity.bot_contributors(
-            inputs, bots, config.community.exclude_bots, config.integrity.bot_share
-        ),
-    ):
-        for name, items in found.items():
-            flags.setdefault(name, []).extend(items)
-    eligible = _eligibility(inputs, config)
-    has_github = {
-        e.name for e in inputs.accounts.registry.enterprises if e.accounts.get(Hub.GITHUB)
+    ctx = Context(inputs, config, category_name, category, shared or Shared())
+    measures = {name: component(name).measure(ctx) for name in sorted(category.weights)}
+    integrity.download_spikes(ctx)
+    integrity.own_copies(ctx)
+    firms = sorted(ctx.firm_series)  # firms with repos of this category
+    registry = {e.name: e for e in inputs.accounts.registry.enterprises}
+    eligibility = {
+        f: eligibility_note(registry[f], config) if f in registry else "not registered"
+        for f in firms
     }
-    total_weight = sum(category.weights.values())
+    return CategoryMeasures(category_name, ctx, measures, firms, eligibility)
+
+
+def score_category(
+    cm: CategoryMeasures, weights: dict[str, float], config: AwardConfig, config_hash: str
+) -> RankingRun:
+    total_weight = sum(weights.values()) or 1.0
     results = []
-    for name in sorted(totals):
-        t = totals[name]
-        raw: dict[str, tuple[float, float, str]] = {}
-        caps = category.caps
-        if t.downloads_30d is not None:
-            raw["downloads_30d"] = (
-                t.downloads_30d,
-                comp.log_cap(t.downloads_30d, caps.get("downloads_30d", 1e6)),
-                f"{len(t.repos)} repos, last 30 days (Hugging Face)",
-            )
-        if t.downloads_all_time is not None:
-            raw["downloads_all_time"] = (
-                t.downloads_all_time,
-                comp.log_cap(t.downloads_all_time, caps.get("downloads_all_time", 1e7)),
-                f"{len(t.repos)} repos, all time (Hugging Face + ModelScope)",
-            )
-        top, seen = leading.get(name, (0, 0))
-        if seen >= config.consistency.min_months:
-            raw["consistency"] = (
-                top / seen,
-                top / seen,
-                f"top {config.consistency.top_k} in {top} of {seen} months",
-            )
-        if name in credit:
-            c = credit[name]
-            raw["derivative_influence"] = (
-                c.credit,
-                comp.log_cap(c.credit, caps.get("derivative_influence", 1e6)),
-                f"{c.derivatives} derivatives by others, discounted 30-day downloads",
-            )
-        if name in has_github:
-            value = community.get(name, 0.0)
-            raw["community"] = (
-                value,
-                comp.log_cap(value, caps.get("community", 100)),
-                "OpenRank, latest month",
-            )
-        if name in bench:
-            value, months, _ = bench[name]
-            raw["benchmark"] = (
-                value,
-                value,
-                f"verified results in {months} of {len(inputs.months)} months",
-            )
+    for firm in cm.firms:
         components: dict[str, dict[str, Any]] = {}
         missing = []
-        for key, weight in sorted(category.weights.items()):
-            if key not in raw:
+        evidence: list[str] = []
+        for key in sorted(weights):
+            weight = weights[key]
+            m = cm.measures.get(key, {}).get(firm)
+            if m is None:
                 missing.append(key)
                 components[key] = {
                     "value": None,
@@ -173,57 +156,86 @@ def rank_category(
                     "detail": "missing",
                 }
                 continue
-            value, component_score, detail = raw[key]
             components[key] = {
-                "value": round(value, _DIGITS),
-                "score": round(component_score, _DIGITS),
+                "value": round(m.value, _DIGITS),
+                "score": round(m.score, _DIGITS),
                 "weight": weight,
-                "contribution": round(weight * component_score / total_weight, _DIGITS),
-                "detail": detail,
+                "contribution": round(weight * m.score / total_weight, _DIGITS),
+                "detail": m.detail,
             }
+            evidence += [u for u in m.evidence if u not in evidence]
         score = round(sum(c["contribution"] for c in components.values()), _DIGITS)
-        evidence = [url for _, url in sorted(t.repos, key=lambda x: (-x[0], x[1]))[:3]]
-        if name in credit:
-            evidence += [url for _, url in credit[name].top[:2]]
-        if name in bench:
-            evidence += [u for u in bench[name][2] if u not in evidence]
-        entry_flags = sorted(flags.get(name, []), key=lambda f: (f["type"], f["detail"]))
-        entry_flags += integrity.dominant_signal(components, score, config.integrity.dominant_share)
+        flags = sorted(cm.ctx.flags.get(firm, []), key=lambda f: (f["type"], f["detail"]))
+        flags += integrity.dominant_signal(components, score, config.integrity.dominant_share)
+        downloads = components.get("downloads", {}).get("value") or 0.0
+        note = cm.eligibility.get(firm)
         results.append(
             {
-                "enterprise": name,
-                "eligible": eligible.get(name) is None,
-                "eligibility_note": eligible.get(name),
+                "enterprise": firm,
+                "eligible": note is None,
+                "eligibility_note": note,
                 "rank": None,
                 "tie": False,
                 "score": score,
                 "tier": None,
                 "amount_cny": None,
+                "award_position": None,
                 "components": components,
                 "missing": missing,
-                "flags": entry_flags,
-                "evidence": evidence,
-                "_key": (score, t.downloads_all_time or 0, t.downloads_30d or 0),
+                "flags": flags,
+                "excluded": sorted(
+                    cm.ctx.excluded.get(firm, []),
+                    key=lambda e: json.dumps(e, ensure_ascii=False, sort_keys=True),
+                ),
+                "evidence": evidence[:6],
+                "_key": (score, downloads),
             }
         )
-    _assign_ranks(results, config)
+    _assign_ranks(results)
     for r in results:
         del r["_key"]
     results.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["score"], r["enterprise"]))
+    minimum = config.categories[cm.name].min_population
+    population = sum(1 for r in results if r["eligible"] and r["score"] > 0)
+    awardable = population >= minimum
+    note = (
+        None
+        if awardable
+        else f"{cm.name}: {population} eligible entrants with data, below the minimum of "
+        f"{minimum}: no awards in this category (every entrant would be 'leading')"
+    )
+    inputs = cm.ctx.inputs
     return RankingRun(
-        category_name,
+        cm.name,
         inputs.latest.snapshot.as_of,
         inputs.snapshot_ids,
         config_hash,
         config.version,
         code_version(),
         results,
+        window=list(inputs.window),
+        missing_months=inputs.missing,
+        population=population,
+        awardable=awardable,
+        note=note,
     )
 
 
-def _assign_ranks(results: list[dict[str, Any]], config: AwardConfig) -> None:
+def rank_category(
+    inputs: RankingInputs,
+    category_name: str,
+    config: AwardConfig,
+    config_hash: str,
+    shared: Shared | None = None,
+) -> RankingRun:
+    cm = measure_category(inputs, category_name, config, shared)
+    return score_category(cm, config.categories[category_name].weights, config, config_hash)
+
+
+def _assign_ranks(results: list[dict[str, Any]]) -> None:
+    """Competition ranks over eligible firms with a score; exact ties share a rank."""
     pool = sorted(
-        (r for r in results if r["eligible"]),
+        (r for r in results if r["eligible"] and r["score"] > 0),
         key=lambda r: (tuple(-x for x in r["_key"]), r["enterprise"]),
     )
     rank = 0
@@ -233,20 +245,6 @@ def _assign_ranks(results: list[dict[str, Any]], config: AwardConfig) -> None:
         else:
             r["tie"] = pool[position - 1]["tie"] = True
         r["rank"] = rank
-    limit = config.max_per_category
-    for r in pool[limit:]:
-        if r["rank"] <= limit:  # tied with a winner but past the cap
-            r["flags"].append(
-                {
-                    "type": "tie_at_cutoff",
-                    "detail": f"tied at rank {r['rank']}; "
-                    f"at most {limit} places, broken by name order",
-                    "evidence": [],
-                }
-            )
-        r["rank"] = None
-    for r in pool[:limit]:
-        for tier in config.tiers:
-            if tier.ranks[0] <= r["rank"] <= tier.ranks[1]:
-                r["tier"], r["amount_cny"] = tier.name, tier.amount_cny
-                break
+
+
+__all__ = ["REGISTRY", "CategoryMeasures", "RankingRun", "measure_category", "rank_category"]

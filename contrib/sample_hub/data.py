@@ -118,23 +118,15 @@ class SampleHub:
         return out
 
     def registry_csv(self) -> str:
-        lines = ["name,uscc,city,district,type,hf,modelscope,github"]
+        keys = ("name", "uscc", "city", "district", "type", "hf", "modelscope", "github")
+        lines = [",".join(keys) + ",confirmed"]
         for e in self.enterprises:
-            lines.append(
-                ",".join(
-                    str(e[k])
-                    for k in (
-                        "name",
-                        "uscc",
-                        "city",
-                        "district",
-                        "type",
-                        "hf",
-                        "modelscope",
-                        "github",
-                    )
-                )
+            confirmed = "; ".join(
+                f"{hub}:{e[hub]}=signed letter on file"
+                for hub in ("hf", "modelscope", "github")
+                if e[hub]
             )
+            lines.append(",".join(str(e[k]) for k in keys) + "," + confirmed)
         return "\n".join(lines) + "\n"
 
 

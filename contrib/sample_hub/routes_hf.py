@@ -80,7 +80,46 @@ def hf_routes(state: HubState) -> list[Route]:
 
         return handler
 
-    routes = []
+    async def leaderboard(request: Request) -> Response:
+        """``get_dataset_leaderboard``: hub-wide, ranked by value, ``verified`` server-side;
+        by default only models without a declared base (``base_model=false`` for all)."""
+        month = state.month(request)
+        dataset = f"{request.path_params['owner']}/{request.path_params['name']}"
+        base_only = request.query_params.get("base_model", "true").lower() != "false"
+        entries = [
+            (value, repo, verified)
+            for repo in hub.repos.values()
+            if repo.kind == "model" and repo.created <= month and not (base_only and repo.bases)
+            for bench, value, verified in repo.evals
+            if bench == dataset
+        ]
+        if not entries:
+            return JSONResponse(
+                {"error": f"Dataset {dataset} has no leaderboard"},
+                status_code=404,
+                headers={"X-Error-Code": "RepoNotFound"},
+            )
+        entries.sort(key=lambda e: (-e[0], e[1].repo_id))
+        body = [
+            {
+                "rank": i + 1,
+                "modelId": repo.repo_id,
+                "value": value,
+                "filename": f".eval_results/{dataset.split('/')[-1]}.yaml",
+                "verified": verified,
+                "source": {"url": f"https://huggingface.co/{repo.repo_id}", "isExternal": False},
+                "author": {
+                    "type": "org",
+                    "name": repo.author,
+                    "fullname": repo.author,
+                    "avatarUrl": "",
+                },
+            }
+            for i, (value, repo, verified) in enumerate(entries)
+        ]
+        return JSONResponse(body)
+
+    routes = [Route("/api/datasets/{owner}/{name}/leaderboard", state.guarded(leaderboard))]
     for kind in ("model", "dataset", "kernel"):
         routes += [
             Route(f"/api/{kind}s", state.guarded(listing(kind))),

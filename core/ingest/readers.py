@@ -15,8 +15,11 @@ from typing import Any
 
 from core.headers import header_score
 from core.ingest.encoding import decode_bytes
+from core.normalize.money import json_float
 
 SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".xlsx")
+#: columns only a ``records export`` CSV has together: its rows are records, not a list
+EXPORT_MARKER_COLUMNS = frozenset({"kind", "title", "domains", "raw"})
 _HEADER_SEARCH_ROWS = 15
 
 
@@ -29,6 +32,8 @@ class SourceRow:
     location: str
     values: dict[str, Any]
     is_tabular: bool  # CSV/XLSX: headers need mapping; JSONL: keys are field names
+    #: a CSV written by ``records export``: field names as headers, values as text
+    is_export: bool = False
 
 
 def read_rows(path: Path) -> Iterator[SourceRow | ReadError]:
@@ -56,7 +61,7 @@ def _read_jsonl(path: Path) -> Iterator[SourceRow | ReadError]:
             continue
         location = f"{path}:{number}"
         try:
-            value = json.loads(line)
+            value = json.loads(line, parse_float=json_float)
         except json.JSONDecodeError as exc:
             yield ReadError(f"{location}: invalid JSON: {exc.msg} (column {exc.colno})")
             continue
@@ -76,6 +81,7 @@ def _read_csv(path: Path) -> Iterator[SourceRow | ReadError]:
     if header_index is None:
         raise ReadError(f"{path}:1: no header row with known column names found")
     headers = [cell.strip() for cell in rows[header_index]]
+    is_export = set(headers) >= EXPORT_MARKER_COLUMNS
     for offset, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -87,7 +93,11 @@ def _read_csv(path: Path) -> Iterator[SourceRow | ReadError]:
                     f"{location}: {len(cells)} cells but the header has {len(headers)} columns"
                 )
                 continue
-        yield SourceRow(location, _row_dict(headers, cells), is_tabular=True)
+        values = _row_dict(headers, cells)
+        if is_export:
+            yield SourceRow(location, values, is_tabular=False, is_export=True)
+        else:
+            yield SourceRow(location, values, is_tabular=True)
 
 
 def _read_xlsx(path: Path) -> Iterator[SourceRow | ReadError]:

@@ -37,6 +37,8 @@ class ContribAccountRow(Base):
     hub: Mapped[str] = mapped_column(String(20), primary_key=True)
     account: Mapped[str] = mapped_column(String(100), primary_key=True)  # lower-cased
     display: Mapped[str] = mapped_column(String(100))
+    #: how ownership was confirmed (e.g. "signed letter 2026-01-05"); None: unconfirmed
+    confirmation: Mapped[str | None] = mapped_column(String(200))
     enterprise_id: Mapped[int] = mapped_column(
         ForeignKey("contrib_enterprises.id", ondelete="CASCADE"), index=True
     )
@@ -53,6 +55,8 @@ class ContribSnapshotRow(Base):
     endpoints: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     registry_json: Mapped[list[dict[str, Any]]] = mapped_column("registry", JSON, default=list)
     registry_hash: Mapped[str] = mapped_column(String(64))
+    #: SHA-256 over the snapshot's rows in canonical order, set when it completes
+    content_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class ContribSnapshotPartRow(Base):
@@ -71,6 +75,8 @@ class ContribSnapshotPartRow(Base):
     items: Mapped[int] = mapped_column(Integer)
     requests: Mapped[int] = mapped_column(Integer)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: why the part holds nothing, e.g. the hub answered 404 for the account
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class ContribRepoStatRow(Base):
@@ -132,4 +138,41 @@ class ContribRankingRunRow(Base):
     code_version: Mapped[str] = mapped_column(String(80))
     output_hash: Mapped[str] = mapped_column(String(64))
     output: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: the approved config as text, the library versions and window: what a replay needs
+    config_text: Mapped[str | None] = mapped_column(Text)
+    library_versions: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    window_months: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContribLeaderboardRow(Base):
+    """One entry of a hub benchmark leaderboard at snapshot time (hub-wide, not only ours)."""
+
+    __tablename__ = "contrib_leaderboard_entries"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("contrib_snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    dataset: Mapped[str] = mapped_column(String(300), primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    hub_rank: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    verified: Mapped[bool] = mapped_column(Boolean)
+    author: Mapped[str] = mapped_column(String(100))
+    source_url: Mapped[str | None] = mapped_column(Text)
+
+
+class ContribReviewRow(Base):
+    """A committee decision, override or appeal: who, when, why; shown beside the rank."""
+
+    __tablename__ = "contrib_review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    enterprise: Mapped[str] = mapped_column(String(200), index=True)
+    category: Mapped[str | None] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20))  # decision | override | appeal
+    decision: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    run_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime
@@ -23,7 +33,12 @@ class _RecordContent:
     tech_requirements: Mapped[str | None] = mapped_column(Text)
     district: Mapped[str | None] = mapped_column(String(100))
     region: Mapped[str | None] = mapped_column(String(100))
+    #: derived from the range (upper bound, else lower), kept for filters and old readers
     budget_cny: Mapped[int | None] = mapped_column(BigInteger)
+    budget_low_cny: Mapped[int | None] = mapped_column(BigInteger)
+    budget_high_cny: Mapped[int | None] = mapped_column(BigInteger)
+    budget_per_year: Mapped[bool] = mapped_column(Boolean, default=False)
+    budget_raw: Mapped[str | None] = mapped_column(Text)
     deadline: Mapped[date | None] = mapped_column(Date)
     published_at: Mapped[date | None] = mapped_column(Date)
     contact: Mapped[str | None] = mapped_column(Text)

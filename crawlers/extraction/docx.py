@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 
+from crawlers.extraction.errors import AttachmentError
 from crawlers.extraction.grid import Table, cell_text
-from crawlers.extraction.xlsx import AttachmentError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

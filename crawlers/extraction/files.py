@@ -7,10 +7,11 @@ from collections.abc import Callable
 from io import BytesIO
 
 from crawlers.extraction.docx import docx_tables
+from crawlers.extraction.errors import AttachmentError
 from crawlers.extraction.grid import Table
 from crawlers.extraction.pdf import pdf_tables
 from crawlers.extraction.xls import xls_tables
-from crawlers.extraction.xlsx import AttachmentError, xlsx_tables
+from crawlers.extraction.xlsx import xlsx_tables
 
 __all__ = ["AttachmentError", "attachment_tables", "sniff_format"]
 

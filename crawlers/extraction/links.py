@@ -9,8 +9,8 @@ links, and page counts held in JavaScript (``createPageHTML(N, cur, "index", "ht
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
@@ -25,6 +25,12 @@ _NUMBERED = re.compile(r"^(?P<dir>.*/)(?P<n>\d{1,3})\.(?P<ext>s?html?)$")  # /ne
 _INDEX_N = re.compile(r"^(?P<stem>.*/[\w-]*?)(?P<sep>[_-])(?P<n>\d+)\.(?P<ext>s?html?)$")
 _NAV_TEXT = {"首页", "上一页", "返回", "更多", "网站地图", "english", "登录", "注册", "无障碍"}
 MAX_PAGES = 500
+_DIGITS = re.compile(r"\d+")
+_ARTICLE_ID = re.compile(r"\d{3,}")
+_COLUMN_STEMS = {"index", "default", "list", "main", "home"}
+_SIBLING_INDEX = re.compile(r"\[\d+\]")
+_DATED = re.compile(r"20\d{2}\s*[-/.年]\s*\d{1,2}")
+_QUOTED_ATTACHMENT = re.compile(r"\.(?:xlsx|xls|et|docx|pdf|wps)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -141,38 +147,134 @@ def _path(node: Selector) -> str:
     return str(root.getroottree().getpath(root)) if hasattr(root, "getroottree") else "/"
 
 
-def item_links(
-    selector: Selector, base: str, css: str | None = None, min_text: int = 6
-) -> list[ItemLink]:
-    """Links to detail pages: the largest group of title-like links sharing a container."""
+def url_shape(url: str) -> str:
+    """What an item URL looks like with its numbers blanked: the items of one list share it
+    (``/news/#/t#_#.html``, ``/art/#/#/#/art_#_#.html``, ``/detail.jsp?id``)."""
+    parts = urlsplit(url)
+    keys = "&".join(sorted({k for k, _ in parse_qsl(parts.query, True)}))
+    return f"{parts.netloc}{_DIGITS.sub('#', parts.path)}?{keys}"
+
+
+def is_article_url(url: str) -> bool:
+    """An article's own page: a number of 3+ digits in its last path segment or its query
+    (an id or a date), and not a column's index page."""
+    parts = urlsplit(url)
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    stem = segment.split(".", 1)[0].lower()
+    if not segment or stem in _COLUMN_STEMS:
+        return bool(_ARTICLE_ID.search(parts.query))
+    return bool(_ARTICLE_ID.search(segment) or _ARTICLE_ID.search(parts.query))
+
+
+@dataclass
+class LinkScan:
+    """The item links of a list page, and the links left out, counted by reason."""
+
+    links: list[ItemLink]
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(eq=False)  # groups are compared by identity
+class _Group:
+    generic_path: str  # the container's path without sibling indices: split lists share it
+    links: list[ItemLink] = field(default_factory=list)
+    dated: int = 0
+
+    @property
+    def shape(self) -> str:
+        return Counter(url_shape(link.url) for link in self.links).most_common(1)[0][0]
+
+    @property
+    def support(self) -> int:
+        """Links of the group's most common URL shape."""
+        shape = self.shape
+        return sum(url_shape(link.url) == shape for link in self.links)
+
+    def is_list(self, lone_entry: bool) -> bool:
+        """Structure, never the titles' length: at least two links of one URL shape, most of
+        them articles' own URLs or entries carrying a date. ``lone_entry``: on a page known
+        to be a list (a later page of one), a single dated article link is its last entry."""
+        articles = sum(is_article_url(link.url) for link in self.links)
+        if lone_entry and len(self.links) == 1:
+            return articles == 1 and self.dated == 1
+        return self.support >= 2 and 2 * max(articles, self.dated) >= len(self.links)
+
+
+def scan_item_links(
+    selector: Selector,
+    base: str,
+    css: str | None = None,
+    *,
+    entries_only: bool = False,
+    lone_entry: bool = False,
+) -> LinkScan:
+    """Links to detail pages: the repeated entries (same container, same URL shape, articles'
+    URLs or dated entries) of the page's main list; with ``css``, every link it selects;
+    with ``entries_only`` (a jpage datastore's records), every link of the selector.
+
+    A title's length plays no part: 智慧水务 is as much an item as a 30-character notice.
+    Every link left out is counted by reason (``navigation``, ``pagination``,
+    ``script_link``, ``outside_list``) so that a list the rule misses is never a silent loss.
+    """
+    scan = LinkScan([])
     anchors = selector.css(css) if css else selector.css("a[href]")
-    groups: dict[str, list[ItemLink]] = defaultdict(list)
+    groups: dict[str, _Group] = {}
     for anchor in anchors:
         href = (anchor.attrib.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
-            continue
-        url = urljoin(base, href)
         text = " ".join(" ".join(anchor.css("::text").getall()).split())
         text = text or (anchor.attrib.get("title") or "").strip()
+        if not href or href.startswith("#"):
+            continue
+        if href.lower().startswith(("javascript:", "mailto:", "tel:")):
+            onclick = anchor.attrib.get("onclick") or ""
+            if not href.lower().startswith("javascript:") or _opens_attachment(onclick):
+                continue  # a mail link, or an attachment (attachment_links follows it)
+            scan.skipped["script_link"] += 1  # an entry opened by a script we cannot run
+            continue
+        url = urljoin(base, href)
         if urlsplit(url).scheme not in {"http", "https"} or _is_attachment(url):
             continue
-        if not css and (len(text) < min_text or text.lower() in _NAV_TEXT):
+        if not css and text.lower() in _NAV_TEXT:
+            scan.skipped["navigation"] += 1
             continue
         if not css and is_pagination_url(url, base):
+            scan.skipped["pagination"] += 1
             continue
         entry = anchor.xpath("./ancestor::*[self::li or self::tr or self::dd or self::p][1]")
         context = ""
         if entry:
             context = " ".join(" ".join(entry[0].css("::text").getall()).split())
-            context = context.replace(text, "").strip()
-        container = anchor.xpath("./ancestor::*[self::ul or self::table or self::div][1]")
+            context = context.replace(text, "").strip() if text else context
+        container = anchor.xpath(
+            "./ancestor::*[self::ul or self::ol or self::table or self::dl or self::div][1]"
+        )
         key = _path(container[0]) if container else "/"
-        groups[key].append(ItemLink(url, text, context))
-    if css:
-        return [link for group in groups.values() for link in group]
-    if not groups:
-        return []
-    best = max(groups.values(), key=len)
-    if len(best) < 3:
-        return [link for group in groups.values() for link in group]
-    return best
+        group = groups.setdefault(key, _Group(_SIBLING_INDEX.sub("", key)))
+        group.links.append(ItemLink(url, text, context))
+        group.dated += bool(_DATED.search(context))
+    if css or entries_only:
+        scan.links = [link for group in groups.values() for link in group.links]
+        return scan
+    lists = [group for group in groups.values() if group.is_list(lone_entry)]
+    chosen: list[_Group] = []
+    if lists:
+        best = max(lists, key=lambda g: (g.support + g.dated, len(g.links)))
+        # one list split over sibling containers (a <ul> per five entries) is still one list
+        chosen = [g for g in lists if g.generic_path == best.generic_path and g.shape == best.shape]
+    scan.links = [link for group in chosen for link in group.links]
+    for group in groups.values():
+        if any(group is c for c in chosen):
+            continue
+        for link in group.links:
+            looks_like_item = is_article_url(link.url) or _DATED.search(link.context)
+            scan.skipped["outside_list" if looks_like_item else "navigation"] += 1
+    return scan
+
+
+def _opens_attachment(onclick: str) -> bool:
+    return bool(_QUOTED_ATTACHMENT.search(onclick))
+
+
+def item_links(selector: Selector, base: str, css: str | None = None) -> list[ItemLink]:
+    """The item links of :func:`scan_item_links`, without the skip counts."""
+    return scan_item_links(selector, base, css).links

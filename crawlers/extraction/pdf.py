@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 
 from core.headers import header_score
+from crawlers.extraction.errors import AttachmentError
 from crawlers.extraction.grid import Table, cell_text
-from crawlers.extraction.xlsx import AttachmentError
 
 MAX_PAGES = 200
 

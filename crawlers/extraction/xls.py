@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from crawlers.extraction.errors import AttachmentError
 from crawlers.extraction.grid import Table
-from crawlers.extraction.xlsx import AttachmentError
 
 
 def xls_tables(data: bytes, location: str) -> list[Table]:

@@ -6,11 +6,8 @@ import io
 from datetime import date, datetime
 
 from core.ingest.readers import fill_merged
+from crawlers.extraction.errors import AttachmentError
 from crawlers.extraction.grid import Table
-
-
-class AttachmentError(ValueError):
-    """An attachment that cannot be read; the message says which and why."""
 
 
 def _text(value: object) -> str:

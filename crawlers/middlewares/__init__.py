@@ -1,1 +1,2 @@
-"""Downloader middlewares: real encodings, and retries that back off and honour Retry-After."""
+"""Middlewares: the address guard (netguard), real encodings, retries that back off and honour
+Retry-After, robots.txt without tracebacks, and the crawl bounds the report reads (limits)."""

@@ -33,10 +33,3 @@ class FieldPipeline:
     def problem(self, name: str, field: str) -> None:
         """Count a data-quality problem: ``scenehub/field/<field>/<name>``."""
         self.stats.inc_value(f"scenehub/field/{field}/{name}")
-
-    @staticmethod
-    def flag(item: RowItem, flag: str) -> None:
-        """Mark a record-level flag (e.g. budget_negotiable) next to the raw row."""
-        flags = item.row.setdefault("_flags", [])
-        if flag not in flags:
-            flags.append(flag)

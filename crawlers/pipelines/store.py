@@ -37,9 +37,7 @@ class StorePipeline:
         url = crawler.settings.get("SCENEHUB_DATABASE_URL")
         if not url:
             raise NotConfigured("SCENEHUB_DATABASE_URL is not set: items are not stored")
-        pipeline = cls(crawler, url, crawler.settings.getint("SCENEHUB_STORE_BATCH", 200))
-        crawler.scenehub_store_ids = pipeline.ids  # type: ignore[attr-defined]
-        return pipeline
+        return cls(crawler, url, crawler.settings.getint("SCENEHUB_STORE_BATCH", 200))
 
     def process_item(self, item: Any, spider: Spider) -> Any:
         if isinstance(item, RowItem) and item.record is not None:

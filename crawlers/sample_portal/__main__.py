@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crawlers.sample_portal.server import DEFAULT_PORT, make_server
+from crawlers.sample_portal.server import DEFAULT_PORT, make_server, serve_until_interrupted
 
 
 def main() -> None:
@@ -20,12 +20,7 @@ def main() -> None:
         for path in list(site.routes):
             site.get(path)
     print(f"http://{args.host}:{server.server_address[1]}", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    serve_until_interrupted(server)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ golden expectations come from here, never from the extraction code.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -32,6 +32,23 @@ XLSX_CAPABILITIES = (36, 9)  # sheet 能力清单, sheet 补充能力
 PDF_CAPABILITIES = 30
 PDF_REPEATS_HTML = 5
 EXTRA_ROWS_PER_ATTACHMENT = 5
+SHORT_TITLE_SCENES = 9  # in the GBK news list, titled the way a ministry's list names items
+HANWEB_SCENES = 32  # a Hanweb jpage column: 15 in the page, the rest from dataproxy.jsp
+JSON_SCENES = 12  # a column its script fills from a JSON endpoint
+BROWSER_SCENES = 6  # a column only a browser can build (not in the sample-portal source)
+#: canonical domain -> four- or five-character item names (智慧水务, 无人配送, 数字孪生 …)
+SHORT_TITLES: dict[str, tuple[str, ...]] = {
+    "制造": ("数字孪生", "智能质检", "柔性产线"),
+    "医疗": ("AI导诊", "智慧病房", "影像辅诊"),
+    "交通": ("车路协同", "智慧停车", "智能公交"),
+    "治理": ("智慧水务", "城市大脑", "一网统管"),
+    "教育": ("智慧课堂", "AI助教"),
+    "文创": ("数字文博", "智慧景区"),
+    "消费": ("无人零售", "数字人直播"),
+    "金融": ("智能风控", "智能投顾"),
+    "低空经济": ("无人配送", "低空巡检", "低空物流"),
+    "具身智能/机器人": ("具身智能", "养老陪护", "四足巡检"),
+}
 
 
 @dataclass(frozen=True)
@@ -216,9 +233,22 @@ class PortalData:
     pdf_capabilities: tuple[CapabilityItem, ...]  # its own rows; the PDF also repeats
     #: the first PDF_REPEATS_HTML rows of the HTML table (one record, two sources)
     extra_attachments: tuple[tuple[CapabilityItem, ...], ...]  # scale > 1: many small xlsx
+    short_scenes: tuple[SceneItem, ...] = ()  # news-list entries with short titles
+    hanweb_scenes: tuple[SceneItem, ...] = ()  # the jpage column (some short titles too)
+    json_scenes: tuple[SceneItem, ...] = ()  # the JSON-backed column
+    browser_scenes: tuple[SceneItem, ...] = ()  # the script-built column (browser test only)
 
     def all_scenes(self) -> list[SceneItem]:
-        return [*self.detail_scenes, *self.xls_scenes, *self.docx_scenes[0], *self.docx_scenes[1]]
+        """Every scene the sample-portal source reaches (not the browser-only column)."""
+        return [
+            *self.detail_scenes,
+            *self.xls_scenes,
+            *self.docx_scenes[0],
+            *self.docx_scenes[1],
+            *self.short_scenes,
+            *self.hanweb_scenes,
+            *self.json_scenes,
+        ]
 
     def all_capabilities(self) -> list[CapabilityItem]:
         found = [*self.html_capabilities, *self.xlsx_capabilities[0], *self.xlsx_capabilities[1]]
@@ -230,15 +260,29 @@ class PortalData:
 
 @lru_cache(maxsize=4)
 def portal_data(scale: int = 1) -> PortalData:
-    """Scale 1: 105 scenes and 105 capabilities; scale N: N×60 detail pages and
+    """Scale 1: 158 scenes (105 in the news list and the attachments, 53 in the short-title,
+    jpage and JSON columns) and 105 capabilities; scale N: N×60 detail pages and
     3×(N−1) extra attachments (the benchmark uses N ≥ 84: 5,040 detail pages, 249 attachments)."""
     if scale < 1:
         raise ValueError("scale must be at least 1")
     detail_count = BASE_DETAIL_SCENES * scale
-    all_scenes = scenes(detail_count + XLS_SCENES + sum(DOCX_SCENES))
+    columns = SHORT_TITLE_SCENES + HANWEB_SCENES + JSON_SCENES + BROWSER_SCENES
+    all_scenes = scenes(detail_count + XLS_SCENES + sum(DOCX_SCENES) + columns)
     detail = all_scenes[:detail_count]
     rest = all_scenes[detail_count:]
     xls, docx1, docx2 = rest[:XLS_SCENES], rest[XLS_SCENES:35], rest[35:45]
+    rest = rest[45:]
+    used: set[tuple[str, str]] = {(s.org, s.title) for s in all_scenes}
+    short = tuple(_shorten(s, used) for s in rest[:SHORT_TITLE_SCENES])
+    rest = rest[SHORT_TITLE_SCENES:]
+    hanweb = tuple(
+        _shorten(s, used) if i % 10 == 3 else s for i, s in enumerate(rest[:HANWEB_SCENES])
+    )
+    rest = rest[HANWEB_SCENES:]
+    json_column = tuple(
+        _shorten(s, used) if i == 2 else s for i, s in enumerate(rest[:JSON_SCENES])
+    )
+    browser = rest[JSON_SCENES : JSON_SCENES + BROWSER_SCENES]
     extra_count = 3 * (scale - 1)
     caps = capabilities(
         HTML_CAPABILITIES
@@ -254,4 +298,25 @@ def portal_data(scale: int = 1) -> PortalData:
         caps[i * EXTRA_ROWS_PER_ATTACHMENT : (i + 1) * EXTRA_ROWS_PER_ATTACHMENT]
         for i in range(extra_count)
     )
-    return PortalData(detail, xls, (docx1, docx2), html, (sheet1, sheet2), pdf, extras)
+    return PortalData(
+        detail,
+        xls,
+        (docx1, docx2),
+        html,
+        (sheet1, sheet2),
+        pdf,
+        extras,
+        short,
+        hanweb,
+        json_column,
+        browser,
+    )
+
+
+def _shorten(scene: SceneItem, used: set[tuple[str, str]]) -> SceneItem:
+    """The scene under a short name of its domain that its organisation does not use yet."""
+    for title in SHORT_TITLES[scene.domain]:
+        if (scene.org, title) not in used:
+            used.add((scene.org, title))
+            return replace(scene, title=title)
+    return scene

@@ -31,10 +31,17 @@ def _handler(site: Site, lock: threading.Lock, hits: Counter[str]) -> type[BaseH
         def do_HEAD(self) -> None:
             self._respond(send_body=False)
 
-        def _respond(self, send_body: bool) -> None:
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self._respond(send_body=True, form=self.rfile.read(min(length, 1 << 20)))
+
+        def _respond(self, send_body: bool, form: bytes | None = None) -> None:
             with lock:  # rendering touches shared caches
                 hits[self.path] += 1
-                status, headers, body = site.get(self.path)
+                if form is None:
+                    status, headers, body = site.get(self.path)
+                else:
+                    status, headers, body = site.post(self.path, form)
             etag = '"' + hashlib.sha1(body).hexdigest()[:20] + '"'
             if status == 200 and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
@@ -91,6 +98,17 @@ def make_server(
     server.site = site  # type: ignore[attr-defined]
     server.hits = hits  # type: ignore[attr-defined]
     return server
+
+
+def serve_until_interrupted(server: ThreadingHTTPServer) -> None:
+    """Serve in the foreground until Ctrl-C, then close the socket: the one serve loop of
+    ``python -m crawlers.sample_portal`` and ``scenehub sample-portal serve``."""
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 def serve_in_thread(

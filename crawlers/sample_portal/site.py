@@ -13,6 +13,14 @@ from functools import cached_property, partial
 from urllib.parse import parse_qs, urlsplit
 
 from crawlers.sample_portal import files
+from crawlers.sample_portal.columns import (
+    BROWSER_COLUMN,
+    DATAPROXY,
+    HANWEB_COLUMN,
+    JSON_COLUMN,
+    JSON_ENDPOINT,
+    Columns,
+)
 from crawlers.sample_portal.data import PDF_REPEATS_HTML, CapabilityItem, PortalData, portal_data
 from crawlers.sample_portal.pages import (
     CORRECTION,
@@ -25,14 +33,13 @@ from crawlers.sample_portal.pages import (
     XLSX,
     XLSX_TITLE,
     Entry,
-    Pages,
     Response,
 )
 
 __all__ = ["CORRECTION", "DOCX_BATCHES", "PDF_TITLE", "XLSX_TITLE", "XLS_TITLE", "Site"]
 
 
-class Site(Pages):
+class Site(Columns):
     def __init__(self, scale: int = 1, revision: int = 0) -> None:
         """``revision`` 1 republishes the first detail scene with a corrected description
         (a 更正 notice: new list date, same URL), for tests of changed items."""
@@ -41,6 +48,24 @@ class Site(Pages):
         self.data: PortalData = portal_data(scale)
         self._cache: dict[str, Response] = {}
         self.entries = self._entries()
+        self.hanweb_entries = [
+            Entry(
+                f"/art/{s.published.year}/{s.published.month}/{s.published.day}/"
+                f"art_1229_{5000 + i}.html",
+                s.title,
+                s.published.isoformat(),
+                scene=s,
+            )
+            for i, s in enumerate(self.data.hanweb_scenes)
+        ]
+        self.json_entries = [
+            Entry(f"/zt/cjqd/detail/{6000 + i}.html", s.title, s.published.isoformat(), scene=s)
+            for i, s in enumerate(self.data.json_scenes)
+        ]
+        self.browser_entries = [
+            Entry(f"/zt/jsbuild/detail/{7000 + i}.html", s.title, s.published.isoformat(), scene=s)
+            for i, s in enumerate(self.data.browser_scenes)
+        ]
 
     # -- structure -----------------------------------------------------------------
 
@@ -53,6 +78,15 @@ class Site(Pages):
                 scene=s,
             )
             for i, s in enumerate(self.data.detail_scenes)
+        ]
+        entries += [
+            Entry(
+                f"/news/{s.published:%Y%m}/t{s.published:%Y%m%d}_{i + 1500}.html",
+                s.title,
+                s.published.isoformat(),
+                scene=s,
+            )
+            for i, s in enumerate(self.data.short_scenes)
         ]
         if self.revision:
             first = entries[0]
@@ -108,7 +142,15 @@ class Site(Pages):
         for n in range(pages):
             name = "/news/index.html" if n == 0 else f"/news/index_{n}.html"
             routes[name] = partial(self.news_list, n, pages)
-        for entry in self.entries:
+        routes[HANWEB_COLUMN] = self.hanweb_column
+        routes[JSON_COLUMN] = self.json_column
+        routes[BROWSER_COLUMN] = self.browser_column
+        for entry in [
+            *self.entries,
+            *self.hanweb_entries,
+            *self.json_entries,
+            *self.browser_entries,
+        ]:
             routes[entry.path] = partial(self.detail, entry)
         for n, rows in enumerate(self.data.extra_attachments, start=1):
             routes[f"/uploads/extra/nengli_{n}.xlsx"] = partial(self.extra_xlsx, n, rows)
@@ -118,8 +160,19 @@ class Site(Pages):
         title = f"能力补充清单（第{n}号）"
         return self.file(XLSX, files.capability_xlsx([("能力清单", rows)], title))
 
+    def post(self, target: str, body: bytes) -> Response:
+        """Only the jpage dataproxy answers POSTs (its parameters are in the body)."""
+        parts = urlsplit(target)
+        if parts.path == DATAPROXY:
+            return self.dataproxy(parts.query, body)
+        return self.html("方法不允许", "<h1>405</h1>", "gb2312", status=405)
+
     def get(self, target: str) -> Response:
         parts = urlsplit(target)
+        if parts.path == JSON_ENDPOINT:
+            return self.json_list(parts.query)
+        if parts.path == DATAPROXY:
+            return self.html("方法不允许", "<h1>405</h1>", "gb2312", status=405)
         key = parts.path + (f"?{parts.query}" if parts.path == "/lists/jiebang.html" else "")
         if key not in self._cache:
             if parts.path == "/lists/jiebang.html":

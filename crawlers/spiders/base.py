@@ -11,38 +11,61 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Request, Response, TextResponse
+from parsel import Selector
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response, TextResponse, XmlResponse
 from twisted.python.failure import Failure
 
 from core.headers import map_header
-from crawlers.extraction.attachments import attachment_links
+from crawlers.extraction.attachments import AttachmentLink, attachment_links
 from crawlers.extraction.detail import detail_row
-from crawlers.extraction.files import AttachmentError, attachment_tables
+from crawlers.extraction.errors import AttachmentError
+from crawlers.extraction.files import attachment_tables
 from crawlers.extraction.grid import Table, table_rows
 from crawlers.extraction.html_tables import html_tables
-from crawlers.extraction.links import item_links, pagination_urls
+from crawlers.extraction.jpage import (
+    read_datastore,
+    records_html,
+)
+from crawlers.extraction.json_lists import (
+    script_endpoints,
+)
+from crawlers.extraction.links import pagination_urls, scan_item_links
 from crawlers.items import RowItem
 from crawlers.sources import Source
+from crawlers.spiders.browser import BrowserUnavailable, enable_browser, render_meta
 from crawlers.spiders.failures import failure_reason
 from crawlers.spiders.incremental import IncrementalMixin, entry_dates, hub_page_done
+from crawlers.spiders.script_lists import ScriptListsMixin
 from crawlers.state import PageState
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _YEAR_IN_URL = re.compile(r"(?:t|/)(20\d{2})(?:\d{2})")
 _DATE_TEXT = re.compile(r"(20\d{2})\s*[年.\-/]")
 _FIELDS_OF_AN_ITEM = 2  # a detail page is an item when it prints at least this many fields
 
 
-class PortalSpider(IncrementalMixin, scrapy.Spider):
+def page_selector(response: TextResponse) -> Selector:
+    """The page as HTML; an XML answer (a jpage dataproxy group) is read the same way, its
+    declaration dropped (lxml refuses a declared encoding on text)."""
+    if isinstance(response, XmlResponse):
+        return Selector(text=_XML_DECLARATION.sub("", response.text), type="html")
+    return response.selector
+
+
+class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
     """Any portal: reads tables, follows item links, attachments and pagination."""
 
     name = "portal"
     read_tables = True
     follow_items = True
     follow_attachments = True
+    #: CSS for a site spider's item links when its source names none
+    default_item_selector: str | None = None
 
     def __init__(
         self,
@@ -63,41 +86,74 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
         self.failures: list[dict[str, Any]] = []
         self.list_pages = 0
         self.pages_seen: set[str] = set(source.start_urls)
+        self.render = False  # list pages through Chromium (source.browser, when available)
+        self.browser_problem: str | None = None
 
     def name_for_state(self) -> str:
         return self.source.state_key
 
     # -- requests ----------------------------------------------------------------
 
-    async def start(self) -> AsyncIterator[Request]:
-        if self.settings.getbool("SCENEHUB_JOIN"):
-            return  # a joining worker takes its requests from the shared queue
-        for url in self.source.start_urls:
-            yield self.list_request(url)
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.source.browser:
+            try:
+                enable_browser(crawler.settings)  # before Scrapy freezes the settings
+                spider.render = True
+            except BrowserUnavailable as exc:
+                spider.browser_problem = str(exc)
+        return spider
 
     def list_request(self, url: str, dont_filter: bool = False) -> Request:
         """List pages are always fetched: they are where changes show up."""
+        meta: dict[str, Any] = {"role": "list", "dont_cache": True}
+        if self.render:
+            meta.update(render_meta())
         return Request(
-            url,
-            callback=self.parse_list,
-            errback=self.on_error,
-            dont_filter=dont_filter,
-            meta={"role": "list", "dont_cache": True},
+            url, callback=self.parse_list, errback=self.on_error, dont_filter=dont_filter, meta=meta
         )
 
+    def attachment_requests(self, links: list[AttachmentLink], page_url: str) -> Iterator[Request]:
+        """Requests for the attachments a page links (list and detail pages alike)."""
+        for link in links:
+            request = self.leaf_request(link.url, "attachment", link.text, self.parse_attachment)
+            if request is not None:
+                request.meta["hinted"] = link.hinted
+                request.meta["source_page"] = page_url
+                yield request
+
     # -- callbacks ---------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Request]:
+        if self.settings.getbool("SCENEHUB_JOIN"):
+            return  # a joining worker takes its requests from the shared queue
+        if self.browser_problem:
+            self.fail("browser_unavailable", self.source.start_urls[0], self.browser_problem)
+        for url in self.source.start_urls:
+            yield self.list_request(url)
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
             yield from self.parse_attachment(response)
             return
         self.list_pages += 1
-        has_rows = has_links = False
+        if response.meta.get("playwright"):
+            self.crawler.stats.inc_value("scenehub/list_mechanism/browser")
+        listed = linked = 0  # the page's entries (rows, item links, records); its files
         try:
-            selector = response.selector
-            if self.read_tables:
+            selector = page_selector(response)
+            store = read_datastore(response.text, response.url)
+            entries: Selector = selector
+            if store is not None:
+                # a Hanweb jpage column: its list is the datastore's records
+                self.crawler.stats.inc_value("scenehub/list_mechanism/jpage")
+                entries = Selector(text=records_html(store.records))
+                listed += len(store.records)
+                yield from self.jpage_groups(response, store)
+            if self.read_tables and store is None:  # a datastore's records are links, not rows
                 items = list(self.table_items(response, html_tables(response.text, response.url)))
-                has_rows = bool(items)
+                listed += len(items)
                 if items:
                     # a list published as a table: its rows are re-read only when it changed
                     done = self.unchanged(response)
@@ -107,42 +163,93 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
                     done.role = "list"
                     yield done
             if self.follow_attachments:
-                for link in attachment_links(selector, response.url):
-                    request = self.leaf_request(
-                        link.url, "attachment", link.text, self.parse_attachment
-                    )
-                    if request is not None:
-                        request.meta["hinted"] = link.hinted
-                        request.meta["source_page"] = response.url
-                        yield request
+                for page in (selector, entries) if store is not None else (selector,):
+                    links = attachment_links(page, response.url)
+                    linked += len(links)
+                    yield from self.attachment_requests(links, response.url)
             if self.follow_items:
-                for item_link in item_links(selector, response.url, self.source.item_selector):
-                    if not self._allowed(item_link.url):
-                        continue
-                    has_links = True
-                    request = self.leaf_request(
-                        item_link.url,
-                        "detail",
-                        f"{item_link.text}|{entry_dates(item_link.context)}",
-                        self.parse_detail,
-                    )
-                    if request is not None:
-                        request.meta["link_text"] = item_link.text
-                        yield request
+                entries_found, requests = self.item_requests(
+                    entries,
+                    response.url,
+                    entries_only=store is not None,
+                    lone_entry=bool(response.meta.get("paginated")),
+                )
+                listed += entries_found
+                yield from requests
                 if self.source.follow_pagination and self.list_pages < self.source.max_pages:
                     for url in pagination_urls(selector, response.url):
                         # every list page reveals all the others (createPageHTML, 尾页):
                         # skip them here rather than build N² requests for the dupefilter
                         if url not in self.pages_seen and self._allowed(url):
                             self.pages_seen.add(url)
-                            yield self.list_request(url)
-            if not has_rows and not has_links:
+                            request = self.list_request(url)
+                            request.meta["paginated"] = True  # a list page for certain
+                            yield request
+            if not listed and store is None:
                 # a start URL that is itself a detail page (its attachments are queued above)
                 item = self.detail_item(response, response.meta.get("link_text"))
                 if item is not None:
+                    listed += 1
                     yield item
+            if not listed and not linked and store is None:
+                # a column rendered by script from a JSON endpoint: fetch the endpoint
+                for url in script_endpoints(selector, response.url):
+                    if url not in self.pages_seen and self._allowed(url):
+                        self.pages_seen.add(url)
+                        linked += 1
+                        yield self.json_list_request(url)
+            if not listed and not linked and response.meta.get("jpage_expected", True):
+                self.empty_list(response.url)
         except Exception as exc:  # a malformed page must not stop the crawl
             self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
+
+    def item_requests(
+        self, entries: Selector, page_url: str, entries_only: bool, lone_entry: bool
+    ) -> tuple[int, list[Request]]:
+        """A list's entries (unchanged ones too) and the detail requests still needed; every
+        link left out is counted by reason."""
+        stats = self.crawler.stats
+        css = self.source.item_selector or self.default_item_selector
+        scan = scan_item_links(
+            entries, page_url, css, entries_only=entries_only, lone_entry=lone_entry
+        )
+        for reason, count in scan.skipped.items():
+            stats.inc_value(f"scenehub/links/skipped/{reason}", count)
+        entries_found, requests = 0, []
+        for item_link in scan.links:
+            if not self._allowed(item_link.url):
+                stats.inc_value("scenehub/links/skipped/offsite")
+                continue
+            entries_found += 1
+            stats.inc_value("scenehub/links/items")
+            request = self.leaf_request(
+                item_link.url,
+                "detail",
+                f"{item_link.text}|{entry_dates(item_link.context)}",
+                self.parse_detail,
+            )
+            if request is not None:
+                request.meta["link_text"] = item_link.text
+                requests.append(request)
+        return entries_found, requests
+
+    def empty_list(self, url: str) -> None:
+        """A list page that gave nothing: counted (``scenehub/list_pages/empty``) and
+        reported with the links it left out, so that a silent loss cannot happen."""
+        self.crawler.stats.inc_value("scenehub/list_pages/empty")
+        skipped = {
+            key.removeprefix("scenehub/links/skipped/"): value
+            for key, value in self.crawler.stats.get_stats().items()
+            if key.startswith("scenehub/links/skipped/")
+        }
+        detail = "list page yielded no items"
+        if skipped:
+            detail += (
+                " (links skipped so far: "
+                + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
+                + ")"
+            )
+        self.fail("list_empty", url, detail)
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("scenehub/pages/detail")
@@ -249,14 +356,8 @@ class PortalSpider(IncrementalMixin, scrapy.Spider):
             if item is not None:
                 yield item
         if self.follow_attachments:
-            for link in attachment_links(response.selector, response.url):
-                request = self.leaf_request(
-                    link.url, "attachment", link.text, self.parse_attachment
-                )
-                if request is not None:
-                    request.meta["hinted"] = link.hinted
-                    request.meta["source_page"] = response.url
-                    yield request
+            links = attachment_links(response.selector, response.url)
+            yield from self.attachment_requests(links, response.url)
 
     # -- helpers -------------------------------------------------------------------
 

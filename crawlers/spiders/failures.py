@@ -9,13 +9,18 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, Timeo
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from crawlers.middlewares.netguard import AddressRefused
+
 
 def failure_reason(failure: Failure) -> tuple[str, str]:
-    """(reason, detail): http_500, timeout, truncated, too_large, robots, dns, connection ..."""
+    """(reason, detail): http_500, timeout, truncated, too_large, robots, dns, connection,
+    refused_address ..."""
     value = failure.value
     if failure.check(HttpError):
         status = value.response.status  # type: ignore[union-attr]
         return f"http_{status}", f"HTTP {status} after retries"
+    if failure.check(AddressRefused):
+        return "refused_address", str(value)
     if failure.check(IgnoreRequest):
         text = str(value)
         if "robots" in text.lower():

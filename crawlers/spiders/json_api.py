@@ -13,31 +13,10 @@ from typing import Any
 
 from scrapy.http import Response, TextResponse
 
+from crawlers.extraction.json_lists import dig, flat_row
 from crawlers.extraction.links import page_param, with_page
 from crawlers.items import RowItem
 from crawlers.spiders.base import PortalSpider
-
-
-def dig(data: Any, path: str | None) -> Any:
-    """``dig({"data": {"records": [..]}}, "data.records")``; a missing key gives None."""
-    for key in (path or "").split("."):
-        if not key:
-            continue
-        if isinstance(data, dict):
-            data = data.get(key)
-        elif isinstance(data, list) and key.isdigit() and int(key) < len(data):
-            data = data[int(key)]
-        else:
-            return None
-    return data
-
-
-def flat_row(item: dict[str, Any]) -> dict[str, Any]:
-    """Nested values become JSON text, so the raw row keeps them and headers still map."""
-    return {
-        str(key): json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
-        for key, value in item.items()
-    }
 
 
 class JsonApiSpider(PortalSpider):

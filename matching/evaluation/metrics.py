@@ -45,14 +45,27 @@ def reciprocal_rank(ranking: Sequence[str], qrels: Qrels) -> float:
     return 0.0
 
 
+def missed_at(ranking: Sequence[str], qrels: Qrels, k: int = 10, depth: int = 50) -> bool:
+    """True when the top ``k`` holds nothing relevant although the top ``depth`` does.
+
+    >>> missed_at(["x"] * 10 + ["a"], {"a": 1}), missed_at(["a"], {"a": 1})
+    (True, False)
+    """
+    relevant = {doc for doc, grade in qrels.items() if grade > 0}
+    return not relevant & set(ranking[:k]) and bool(relevant & set(ranking[:depth]))
+
+
 METRICS = ("nDCG@10", "Recall@10", "Recall@50", "MRR")
+#: a count, not a mean: queries whose top 10 is empty of relevant items while the top 50 is not
+MISSED = "missed@10"
 
 
 def evaluate(rankings: Mapping[str, Sequence[str]], qrels: Mapping[str, Qrels]) -> dict[str, float]:
-    """Mean of each metric over the queries that have at least one relevant document."""
+    """Mean of each metric over the queries that have at least one relevant document,
+    and the count of :func:`missed_at` queries under ``missed@10``."""
     queries = [q for q in qrels if any(grade > 0 for grade in qrels[q].values())]
     if not queries:
-        return dict.fromkeys(METRICS, 0.0)
+        return dict.fromkeys((*METRICS, MISSED), 0.0)
     totals = dict.fromkeys(METRICS, 0.0)
     for query in queries:
         ranking, judged = rankings.get(query, []), qrels[query]
@@ -60,4 +73,6 @@ def evaluate(rankings: Mapping[str, Sequence[str]], qrels: Mapping[str, Qrels]) 
         totals["Recall@10"] += recall_at(ranking, judged, 10)
         totals["Recall@50"] += recall_at(ranking, judged, 50)
         totals["MRR"] += reciprocal_rank(ranking, judged)
-    return {name: value / len(queries) for name, value in totals.items()}
+    out = {name: value / len(queries) for name, value in totals.items()}
+    out[MISSED] = float(sum(missed_at(rankings.get(q, []), qrels[q]) for q in queries))
+    return out

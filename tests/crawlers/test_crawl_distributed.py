@@ -86,6 +86,7 @@ def test_two_workers_share_one_crawl(tmp_path: Path, redis_url: str) -> None:
 
     data = portal_data(3)
     expected = {derive_record_id("scene", s.org, s.title) for s in data.detail_scenes}
+    expected |= {derive_record_id("scene", s.org, s.title) for s in data.short_scenes}
     expected |= {derive_record_id("scene", s.org, s.title) for s in data.xls_scenes}
     expected |= {derive_record_id("scene", s.org, s.title) for s in data.docx_scenes[0]}
     expected |= {derive_record_id("scene", s.org, s.title) for s in data.docx_scenes[1]}

@@ -7,8 +7,9 @@ from typing import Any
 
 from scrapy.http import Request, TextResponse
 
+from crawlers.extraction.json_lists import dig
 from crawlers.items import RowItem
-from crawlers.spiders.json_api import JsonApiSpider, dig
+from crawlers.spiders.json_api import JsonApiSpider
 
 URL = "http://platform.example.cn/api/scene/list?type=1&pageNo=1"
 

@@ -120,3 +120,94 @@ def test_article_ids_are_not_page_numbers() -> None:
     links = item_links(Selector(text=html), "http://h/news/index.html")
     assert [link.url for link in links] == [f"http://h/news/{n}.html" for n in (101, 102, 103)]
     assert page_param("http://h/?p=7") is None
+
+
+# -- the item rule is structural: a title's length plays no part ----------------------
+
+SHORT = (
+    "智慧水务",
+    "无人配送",
+    "数字孪生",
+    "城市大脑",
+    "AI导诊",
+    "具身智能",
+    "车路协同",
+    "智慧养老",
+)
+
+
+def _ministry_list(sidebar: int = 0) -> str:
+    entries = "".join(
+        f'<li><a href="./202506/t202506{10 + n}_{4400 + n}.html">{title}</a>'
+        f"<span>2025-06-{10 + n}</span></li>"
+        for n, title in enumerate(SHORT)
+    )
+    side = "".join(
+        f'<li><a href="/art/2025/5/{n + 1}/art_1554_{5530 + n}.html">关于印发杭州市人工智能产业发展'
+        f"若干政策措施第{n}号文件解读</a></li>"
+        for n in range(sidebar)
+    )
+    return (
+        "<div class='nav'><a href='/'>首页</a><a href='/col/col1/index.html'>机构</a>"
+        "<a href='/col/col2/index.html'>政策</a><a href='/col/col3/index.html'>互动</a></div>"
+        f"<div class='side'><ul class='hot'>{side}</ul></div>"
+        f"<div class='main'><ul class='list'>{entries}</ul></div>"
+    )
+
+
+def test_short_titles_are_items() -> None:
+    from crawlers.extraction.links import scan_item_links
+
+    scan = scan_item_links(Selector(text=_ministry_list()), BASE)
+    assert [link.text for link in scan.links] == list(SHORT)
+    assert scan.skipped == {"navigation": 4}  # 首页 by name, the three columns by shape
+
+
+def test_a_long_titled_sidebar_does_not_win_over_the_list() -> None:
+    """A sidebar of long article titles (what a length rule would favour) is not the list;
+    its links are counted as left outside the list."""
+    from crawlers.extraction.links import scan_item_links
+
+    scan = scan_item_links(Selector(text=_ministry_list(sidebar=3)), BASE)
+    assert [link.text for link in scan.links] == list(SHORT)
+    assert scan.skipped["outside_list"] == 3
+
+
+def test_one_list_split_over_sibling_lists() -> None:
+    """Portals often print a <ul> per five entries: all of them are the list."""
+    blocks = "".join(
+        "<ul class='list'>"
+        + "".join(
+            f"<li><a href='/art/2025/6/{b * 5 + i + 1}/art_1229_{b * 5 + i}.html'>场景{i}</a>"
+            f"<span>2025-06-{b * 5 + i + 1:02d}</span></li>"
+            for i in range(5)
+        )
+        + "</ul>"
+        for b in range(3)
+    )
+    links = item_links(Selector(text=f"<div class='box'>{blocks}</div>"), BASE)
+    assert len(links) == 15
+
+
+def test_a_last_page_with_one_entry() -> None:
+    from crawlers.extraction.links import scan_item_links
+
+    html = (
+        "<div class='nav'><a href='/col/col1/index.html'>机构</a></div><ul class='list'>"
+        "<li><a href='./202501/t20250103_1.html'>智慧水务</a><span>2025-01-03</span></li></ul>"
+    )
+    alone = scan_item_links(Selector(text=html), BASE)
+    assert alone.links == [] and alone.skipped["outside_list"] == 1  # not silent
+    paged = scan_item_links(Selector(text=html), BASE, lone_entry=True)
+    assert [link.text for link in paged.links] == ["智慧水务"]
+
+
+def test_url_shapes_and_article_urls() -> None:
+    from crawlers.extraction.links import is_article_url, url_shape
+
+    assert url_shape("http://h/news/202506/t20250628_1000.html") == "h/news/#/t#_#.html?"
+    assert url_shape("http://h/detail.jsp?id=12&x=1") == url_shape("http://h/detail.jsp?x=3&id=9")
+    assert is_article_url("http://h/art/2025/6/28/art_1229_4409876.html")
+    assert is_article_url("http://h/detail.jsp?id=4409")
+    assert not is_article_url("http://h/col/col1229/index.html")
+    assert not is_article_url("http://h/about.html")

