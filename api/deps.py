@@ -107,6 +107,8 @@ def record_filter(
         )
     except ValidationError as exc:
         raise InvalidInput(str(exc.errors()[0]["msg"])) from exc
+
+
 def empty_store_note(store: RecordStore) -> str:
     """What a command says when the store it read is empty: which store, and how to fill it
     (or point at another one), so a wrong ``SCENEHUB_HOME`` is not mistaken for no data."""
