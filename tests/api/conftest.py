@@ -91,6 +91,31 @@ def api_home(home: Path, world: World) -> Iterator[Path]:
     get_store().engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def ranked_template(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The API world plus three monthly hub snapshots from the offline sample hub (~15 s)."""
+    from contrib.demo import sample_awards
+
+    path = tmp_path_factory.mktemp("ranked-template")
+    shutil.copytree(world.template, path, dirs_exist_ok=True)
+    store = RecordStore.from_url(f"sqlite:///{path / 'scenehub.db'}")
+    sample_awards(store.engine, months=3)
+    store.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def ranked_client(home: Path, ranked_template: Path) -> Iterator[TestClient]:
+    """A client over a copy of the ranked world (rankings, evidence, reviews)."""
+    shutil.copytree(ranked_template, home, dirs_exist_ok=True)
+    get_reader.cache_clear()
+    accounts.LIMITER.clear(get_store())
+    with TestClient(create_app()) as test_client:
+        yield test_client
+    get_reader.cache_clear()
+    get_store().engine.dispose()
+
+
 @pytest.fixture
 def client(api_home: Path) -> Iterator[TestClient]:
     with TestClient(create_app()) as test_client:

@@ -22,7 +22,6 @@ import pytest
 from api.app import create_app
 from api.deps import get_reader, get_store
 from api.services import accounts
-from core.store import RecordStore
 from tests.api.conftest import PASSWORD, World, auth
 
 CHROMIUM = os.environ.get("SCENEHUB_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -36,19 +35,6 @@ pytestmark = [
         "(make test does it when run as root with apt-get)",
     ),
 ]
-
-
-@pytest.fixture(scope="session")
-def ranked_template(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The API world plus three monthly hub snapshots from the offline sample hub."""
-    from contrib.demo import sample_rankings
-
-    path = tmp_path_factory.mktemp("browser-template")
-    shutil.copytree(world.template, path, dirs_exist_ok=True)
-    store = RecordStore.from_url(f"sqlite:///{path / 'scenehub.db'}")
-    sample_rankings(store.engine, months=3, progress=lambda *_: None)
-    store.engine.dispose()
-    return path
 
 
 @pytest.fixture
