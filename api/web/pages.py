@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -255,6 +257,7 @@ def review(
             error=exc,
         )
     series = ranking_service.monthly_downloads(store, category, run.as_of)
+    reviews = ranking_service.reviews_by_enterprise(store, who=who)
     rows = sorted(
         (r for r in run.results), key=lambda r: (r["rank"] is None, r["rank"] or 0, -r["score"])
     )
@@ -267,8 +270,37 @@ def review(
         run=run,
         rows=rows,
         series=series,
+        reviews=reviews,
+        kinds=ranking_service.KINDS,
+        recorded=request.query_params.get("recorded") == "1",
         error=None,
     )
+
+
+@router.post("/review/{category}/decisions")
+def record_decision(
+    request: Request,
+    store: StoreDep,
+    who: PageCallerDep,
+    category: Annotated[str, PathParam(max_length=50)],
+    enterprise: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "decision",
+    decision: Annotated[str, Form(max_length=ranking_service.MAX_REVIEW_CHARS)] = "",
+    comment: Annotated[str, Form(max_length=ranking_service.MAX_REVIEW_CHARS)] = "",
+    csrf: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """The review form: records one decision (the reviewer is the signed-in member)."""
+    check_csrf(request, csrf)
+    ranking_service.add_review(
+        store,
+        who=who,
+        enterprise=enterprise,
+        kind=kind,
+        decision=decision,
+        reason=comment,
+        category=category,
+    )
+    return RedirectResponse(f"/review/{quote(category)}?recorded=1#ranking", status_code=303)
 
 
 # -- 管理 -----------------------------------------------------------------------------------

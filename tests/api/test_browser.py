@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's package, driven by Playwright; never a downloaded browser)
 against the served site: search → scene → matches with reasons; a supplier's
-opportunities; the committee's ranking with its charts; a hostile record renders inert.
+opportunities; the committee's ranking with its charts and a recorded decision; a hostile
+record renders inert.
 
 Screenshots go to ``$SCENEHUB_TEST_SCREENSHOTS`` (``docs/screenshots`` when refreshing the
 README's) or a temporary folder.
@@ -127,8 +128,20 @@ def test_committee_ranking_with_charts(site: str, page: Any, tmp_path: Path) -> 
         ".filter(c => c.chart && c.chart.data.datasets[0].data.length === 3).length"
     )
     assert drawn >= 3  # three monthly points per candidate
+    # record a decision through the review form; it shows beside the computed rank
+    firm = page.locator("#ranking tbody tr").first.locator("td").nth(1).inner_text()
+    firm = firm.splitlines()[0].strip()
+    page.select_option("#review-form select[name=enterprise]", firm)
+    page.select_option("#review-form select[name=kind]", "decision")
+    page.fill("#review-form input[name=decision]", "维持一档")
+    page.fill("#review-form textarea[name=comment]", "下载量经核实，无刷量迹象")
+    page.click("#review-form button")
+    page.wait_for_selector("#recorded")
+    row = page.locator("#ranking tbody tr", has_text=firm).first
+    cell = row.locator("td.decisions").inner_text()
+    assert "维持一档" in cell and "下载量经核实，无刷量迹象 — committee" in cell
+    page.wait_for_selector("canvas.chart.drawn")  # the charts still draw after the post
     shot(page, "review", tmp_path)
-    # decisions are recorded by the contrib review service (merged separately)
 
 
 def test_hostile_record_renders_inert(site: str, page: Any, world: World, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import PASSWORD, World, auth
@@ -123,3 +124,45 @@ def test_logout_needs_the_form_token(client: TestClient) -> None:
     token = _csrf(client, "/me")
     out = client.post("/logout", data={"csrf": token}, follow_redirects=False)
     assert out.status_code == 303
+
+
+FIRM = "杭州云栖智算科技有限公司"  # a models candidate of the sample hub
+
+
+def _decide(client: TestClient, **fields: str) -> httpx.Response:
+    data = {"enterprise": FIRM, "kind": "decision", "decision": "维持一档", "comment": "已核实"}
+    return client.post("/review/models/decisions", data={**data, **fields}, follow_redirects=False)
+
+
+def _stored(client: TestClient, world: World) -> list[str]:
+    reviews = client.get("/api/v1/reviews", headers=auth(world, "committee")).json()
+    return [r["decision"] for r in reviews]
+
+
+def test_committee_records_a_decision_on_the_page(ranked_client: TestClient, world: World) -> None:
+    login(ranked_client, "committee")
+    page = ranked_client.get("/review/models")
+    assert page.status_code == 200 and 'id="review-form"' in page.text
+    assert f'<option value="{FIRM}">' in page.text
+    assert _decide(ranked_client).status_code == 403  # no form token: refused
+    assert _stored(ranked_client, world) == []
+    token = _csrf(ranked_client, "/review/models")
+    empty = _decide(ranked_client, csrf=token, comment="  ")
+    assert empty.status_code == 422 and "reason is empty" in empty.text
+    done = _decide(ranked_client, csrf=token, decision="<b>维持</b>一档", comment="下载量已核实")
+    assert done.status_code == 303
+    assert _stored(ranked_client, world) == ["<b>维持</b>一档"]
+    shown = ranked_client.get("/review/models?recorded=1").text
+    assert "已记录" in shown and "&lt;b&gt;维持&lt;/b&gt;一档" in shown
+    assert "下载量已核实 — committee" in shown  # the reviewer is the signed-in member
+
+
+def test_only_the_committee_records_on_the_page(ranked_client: TestClient, world: World) -> None:
+    anonymous = _decide(ranked_client, csrf=_csrf(ranked_client))
+    assert anonymous.status_code == 303 and "/login" in anonymous.headers["location"]
+    for user in ("pub_a", "sup_a", "admin"):
+        ranked_client.cookies.clear()
+        login(ranked_client, user)
+        refused = _decide(ranked_client, csrf=_csrf(ranked_client, "/login"))
+        assert refused.status_code == 403, user
+    assert _stored(ranked_client, world) == []

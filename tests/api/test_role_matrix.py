@@ -2,7 +2,7 @@
 copy of the world, and a refused write must leave the record exactly as it was.
 
 Cells: record writes 5 roles × 4 actions × 3 owners = 60; creates 5 × 2 × 2 = 20;
-subscription removal 5 × 2 = 10; owner-less actions 5 × 3 = 15 → 105 HTTP cells, plus the
+subscription removal 5 × 2 = 10; owner-less actions 5 × 7 = 35 → 125 HTTP cells, plus the
 policy table itself (5 roles incl. anonymous × 12 actions × 3 owners = 180 cells).
 """
 
@@ -112,29 +112,36 @@ def test_subscription_removal(client: TestClient, world: World, role: str, owner
         ] == ["线索"]
 
 
-ADMIN_ONLY = {
-    "users": ("GET", "/api/v1/users", None),
-    "crawl": ("POST", "/api/v1/crawls", {"source": "no-such-source"}),  # 404 past the check
+REVIEW = {"enterprise": "某企业", "decision": "维持", "comment": "已核实"}
+#: action -> (method, path, body, the roles that get past the check); past the check the
+#: plain world answers 200 or 404 (no registry, no snapshot, no such source)
+OWNER_LESS = {
+    "users": ("GET", "/api/v1/users", None, {"admin"}),
+    "crawl": ("POST", "/api/v1/crawls", {"source": "no-such-source"}, {"admin"}),
+    "evidence": ("GET", "/api/v1/rankings/models/某企业", None, {"committee", "admin"}),
+    "evidence_pack": (
+        "GET",
+        "/api/v1/rankings/models/evidence/某企业",
+        None,
+        {"committee", "admin"},
+    ),
+    "sensitivity": ("GET", "/api/v1/rankings/sensitivity", None, {"committee", "admin"}),
+    "reviews_read": ("GET", "/api/v1/reviews", None, {"committee", "admin"}),
+    "review_record": ("POST", "/api/v1/reviews", REVIEW, {"committee"}),
 }
 
 
-@pytest.mark.parametrize(
-    ("role", "action"), list(itertools.product(ROLES, ["users", "crawl", "evidence"]))
-)
+@pytest.mark.parametrize(("role", "action"), list(itertools.product(ROLES, OWNER_LESS)))
 def test_owner_less_actions(client: TestClient, world: World, role: str, action: str) -> None:
-    headers = _headers(world, role)
-    if action == "evidence":
-        response = client.get("/api/v1/rankings/models/某企业", headers=headers)
-        passed = response.status_code == 404  # past the check: no snapshot yet
-        expected = role in {"committee", "admin"}
-    else:
-        method, path, body = ADMIN_ONLY[action]
-        response = client.request(method, path, json=body, headers=headers)
-        passed = response.status_code in {200, 404}
-        expected = role == "admin"
+    method, path, body, past = OWNER_LESS[action]
+    response = client.request(method, path, json=body, headers=_headers(world, role))
+    passed = response.status_code in {200, 404}
+    expected = role in past
     assert passed == expected, response.text
     if not expected:
         assert response.status_code == _refusal(role)
+    reviews = client.get("/api/v1/reviews", headers=auth(world, "committee")).json()
+    assert reviews == []  # no role recorded a decision in a world without a registry
 
 
 # -- the policy table, cell by cell ---------------------------------------------------------
