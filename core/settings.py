@@ -91,6 +91,7 @@ class Settings(BaseSettings):
                 f"{self.environment} (python -c 'import secrets; print(secrets.token_urlsafe())')"
             )
         return self
+
     @field_validator("home", mode="before")
     @classmethod
     def _absolute_home(cls, value: object) -> Path:
