@@ -105,15 +105,20 @@ def ranked_template(world: World, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture
-def ranked_client(home: Path, ranked_template: Path) -> Iterator[TestClient]:
-    """A client over a copy of the ranked world (rankings, evidence, reviews)."""
+def ranked_home(home: Path, ranked_template: Path) -> Iterator[Path]:
+    """``home`` holding a copy of the ranked world (rankings, evidence, reviews)."""
     shutil.copytree(ranked_template, home, dirs_exist_ok=True)
     get_reader.cache_clear()
     accounts.LIMITER.clear(get_store())
-    with TestClient(create_app()) as test_client:
-        yield test_client
+    yield home
     get_reader.cache_clear()
     get_store().engine.dispose()
+
+
+@pytest.fixture
+def ranked_client(ranked_home: Path) -> Iterator[TestClient]:
+    with TestClient(create_app()) as test_client:
+        yield test_client
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 All default checks: no 5xx, responses match their schema, every status code and content
 type documented, invalid input rejected. Bounded: ``EXAMPLES`` per operation, once
-anonymously and once as an admin (who passes every role check and reaches deeper code).
+anonymously and once as an admin (who passes every role check but one and reaches deeper
+code), and the rankings and reviews operations once more as the committee over stored
+snapshots (recording decisions is the committee's alone).
 Driven through hypothesis directly, one pytest item per operation and caller.
 
 ``positive_data_acceptance`` is left out on purpose: a filter value no record carries
@@ -24,7 +26,7 @@ from api.app import create_app
 from tests.api.conftest import World
 
 EXAMPLES = 10
-pytestmark = pytest.mark.slow  # ~100 s: 2 callers × 31 operations × 10 examples
+pytestmark = pytest.mark.slow  # ~2–3 min: 2 callers × 35 operations (+ 7) × 10 examples
 
 
 def _operations() -> list[str]:
@@ -43,11 +45,24 @@ def test_every_v1_operation_is_covered() -> None:
 @pytest.mark.parametrize("caller", ["anonymous", "admin"])
 @pytest.mark.parametrize("label", OPERATIONS)
 def test_operation(api_home: Path, world: World, label: str, caller: str) -> None:
+    _fuzz(world, label, caller)
+
+
+COMMITTEE_OPERATIONS = [op for op in OPERATIONS if "/rankings" in op or "/reviews" in op]
+
+
+@pytest.mark.parametrize("label", COMMITTEE_OPERATIONS)
+def test_committee_operation(ranked_home: Path, world: World, label: str) -> None:
+    """The committee (the only role that records decisions) over three stored snapshots."""
+    _fuzz(world, label, "committee")
+
+
+def _fuzz(world: World, label: str, caller: str) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
     (operation,) = [
         result.ok() for result in schema.get_all_operations() if result.ok().label == label
     ]
-    headers = {} if caller == "anonymous" else {"Authorization": f"Bearer {world.tokens['admin']}"}
+    headers = {} if caller == "anonymous" else {"Authorization": f"Bearer {world.tokens[caller]}"}
 
     @given(case=operation.as_strategy())
     @settings(
