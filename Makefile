@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # The CPU build on local disk; a bare `torch` would pull a multi-GB CUDA build.
 TORCH_PIN := torch==2.13.0
 
-.PHONY: install demo test test-fast check bench clean
+.PHONY: install demo test test-fast check bench clean browser-deps vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/scenehub demo
+	$(BIN)/scenehub demo --serve
 
-test: $(STAMP)
+# Browser tests drive Debian's chromium (never a downloaded browser); installed when we can,
+# otherwise those tests skip with a message.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		(apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null) \
+		|| echo "chromium could not be installed: browser tests will be skipped"; \
+	fi
+
+test: $(STAMP) browser-deps
 	$(BIN)/pytest
 
 test-fast: $(STAMP)
@@ -43,6 +51,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_crawl.py
 	$(BIN)/python benchmarks/bench_match.py --sizes $(MATCH_SIZES)
 	$(BIN)/python benchmarks/bench_contrib.py --scale $(CONTRIB_SCALE)
+	$(BIN)/python benchmarks/bench_api.py --sizes $(MATCH_SIZES)
+
+# Chart.js for the committee's charts, from the npm registry into api/web/static/vendor/.
+CHARTJS := 4.6.1
+vendor:
+	cd /tmp && rm -rf scenehub-chartjs && mkdir scenehub-chartjs && cd scenehub-chartjs \
+		&& npm pack chart.js@$(CHARTJS) >/dev/null && tar xzf chart.js-$(CHARTJS).tgz
+	cp /tmp/scenehub-chartjs/package/dist/chart.umd.min.js /tmp/scenehub-chartjs/package/LICENSE.md \
+		api/web/static/vendor/chartjs/
 
 clean:
 	rm -rf $(VENV) .scenehub .pytest_cache .mypy_cache .ruff_cache

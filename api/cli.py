@@ -1,4 +1,9 @@
-"""The ``scenehub`` command line: one typer app, one module per command group."""
+"""The ``scenehub`` command line: one typer app, one module per command group.
+
+Every command is a module-level function (importable and testable); failures are
+:class:`~api.services.errors.ServiceError` s mapped to one ``error:`` line and an exit
+status by :class:`~api.commands.common.CommandGroup`, in one place.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,9 @@ from api.commands import (
     records,
     scheduler,
     serve,
+    users,
 )
+from api.commands.common import CommandGroup
 from core.settings import SettingsError
 
 app = typer.Typer(
@@ -26,9 +33,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=CommandGroup,
 )
 
-for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib):
+for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib, users):
     module.register(app)
 for module in (scheduler, jobs, notify):
     module.register(app)

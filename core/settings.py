@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,6 +19,7 @@ class SettingsError(RuntimeError):
     """Raised when the environment holds an unknown or invalid ``SCENEHUB_*`` value."""
 
 
+PLACEHOLDER_SECRET = "changethis"
 ENV_PREFIX = "SCENEHUB_"
 
 
@@ -90,6 +91,27 @@ class Settings(BaseSettings):
     # contrib (hub pulls): tokens raise rate limits; never required, never logged
     hf_token: SecretStr | None = Field(default=None, description="Hugging Face token for pulls.")
     github_token: SecretStr | None = Field(default=None, description="GitHub token for pulls.")
+
+    # web service: signs session cookies and CSRF tokens; a placeholder is refused outside
+    # development (full-stack-fastapi-template's "changethis" rule)
+    secret_key: SecretStr = Field(
+        default=SecretStr(PLACEHOLDER_SECRET), description="Signs sessions and CSRF tokens."
+    )
+    index_refresh_seconds: float = Field(
+        default=10.0, ge=0.5, description="How often `scenehub serve` brings the index up to date."
+    )
+
+    @model_validator(mode="after")
+    def _real_secret_outside_development(self) -> Settings:
+        if self.environment != "development" and (
+            self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
+            or len(self.secret_key.get_secret_value()) < 16
+        ):
+            raise ValueError(
+                "SCENEHUB_SECRET_KEY must be set to a random value of 16+ characters in "
+                f"{self.environment} (python -c 'import secrets; print(secrets.token_urlsafe())')"
+            )
+        return self
 
     @field_validator("home", mode="before")
     @classmethod

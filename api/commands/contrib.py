@@ -2,27 +2,27 @@
 
 Every command is a module-level function that parses options, calls one service function
 in ``contrib`` (the same one an HTTP route calls) and renders the result. There is one way
-to fail: a :class:`~contrib.errors.ContribError`, mapped once (in :func:`_handled`) to a
-message on stderr and exit code 1; bad option values exit 2.
+to fail: a :class:`~contrib.errors.ContribError`, mapped once for every command by
+:class:`~api.commands.common.CommandGroup` to an ``error:`` line and exit code 1; bad option
+values exit 2.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.deps import get_store
+from api.services.errors import UsageError
 from contrib.errors import ContribError
 from contrib.evidence import evidence_pack
 from contrib.export import render
@@ -41,8 +41,6 @@ from contrib.types import Hub
 from core.settings import get_settings
 
 CATEGORIES = ("models", "operators", "datasets")
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 class ExportFormat(StrEnum):
@@ -60,29 +58,13 @@ ConfigOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")]
 
 
-def _handled(fn: Callable[P, R]) -> Callable[P, R]:
-    """The one place a domain error becomes a message and an exit code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except ContribError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(1) from exc
-
-    return wrapper
-
-
 def _date(value: str | None) -> date | None:
     if value is None:
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(
-            f"must be YYYY-MM-DD, got {value!r}", param_hint="--as-of"
-        ) from None
+        raise UsageError(f"--as-of must be YYYY-MM-DD, got {value!r}") from None
 
 
 def _dump(payload: Any) -> None:
@@ -152,14 +134,12 @@ def print_award(award: AwardRun, reviews: dict[str, list[ReviewDecision]] | None
 
 
 # -- commands ---------------------------------------------------------------------------
-@_handled
 def registry_import(file: Annotated[Path, typer.Argument(metavar="FILE")]) -> None:
     """Import enterprises and their hub accounts from YAML or CSV (all or nothing)."""
     report = import_registry(get_store().engine, load_registry(file))
     typer.echo(f"registry {file.name}: {report.summary()}")
 
 
-@_handled
 def pull_command(
     registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
     hf_endpoint: Annotated[
@@ -210,7 +190,6 @@ def pull_command(
     typer.echo(report.summary())
 
 
-@_handled
 def rank_command(
     category: Annotated[
         str | None, typer.Option(help="models | operators | datasets (default: all).")
@@ -262,7 +241,6 @@ def rank_command(
     typer.echo(f"recorded as run {recorded.id} (replay: scenehub contrib replay {recorded.id})")
 
 
-@_handled
 def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="json | csv | xlsx")],
     output: Annotated[
@@ -290,7 +268,6 @@ def export_command(
     typer.echo(f"wrote {output} ({len(data):,} bytes)")
 
 
-@_handled
 def evidence_command(
     enterprise: Annotated[str, typer.Argument(metavar="ENTERPRISE")],
     as_of: AsOf = None,
@@ -328,7 +305,6 @@ def evidence_command(
         console.print(f"review #{d['id']} {d['kind']} by {d['reviewer']}: {d['decision']}")
 
 
-@_handled
 def review_add(
     enterprise: Annotated[str, typer.Argument(metavar="ENTERPRISE")],
     kind: Annotated[str, typer.Option(help=f"{' | '.join(KINDS)}")],
@@ -352,7 +328,6 @@ def review_add(
     typer.echo(f"recorded {d.line()}")
 
 
-@_handled
 def review_list(
     enterprise: Annotated[str | None, typer.Argument(metavar="[ENTERPRISE]")] = None,
     as_json: JsonOpt = False,
@@ -368,7 +343,6 @@ def review_list(
         typer.echo("no review decisions recorded.")
 
 
-@_handled
 def sensitivity_command(
     as_of: AsOf = None,
     delta: Annotated[float, typer.Option(min=0.01, max=0.9, help="Weight change.")] = 0.2,
@@ -393,7 +367,6 @@ def sensitivity_command(
     typer.echo(f"{len(moved)} of {len(table.rows)} candidates move under some variant")
 
 
-@_handled
 def replay_command(run_id: Annotated[int, typer.Argument(metavar="RUN_ID")]) -> None:
     """Recompute a recorded run from its snapshot ids and config text; compare bytes."""
     report = replay_run(get_store().engine, run_id)
@@ -402,7 +375,6 @@ def replay_command(run_id: Annotated[int, typer.Argument(metavar="RUN_ID")]) -> 
         raise typer.Exit(1)
 
 
-@_handled
 def demo_command(
     months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
 ) -> None:

@@ -6,11 +6,15 @@
 3. build the matching indexes and match a scene to suppliers, and free text to suppliers;
 4. pull six monthly snapshots from the offline sample hub and rank award candidates.
 
+5. with ``--serve`` (``make demo``): create one demo account per role and serve the site on
+   127.0.0.1:8000 (or the next free port) until Ctrl-C.
+
 Every step is idempotent: a second run stores nothing new and reuses indexes and snapshots.
 """
 
 from __future__ import annotations
 
+import contextlib
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +23,9 @@ import typer
 from rich.console import Console
 
 from api.deps import get_store
+from api.services import accounts
+from api.services.errors import Conflict
+from api.services.policy import Role
 from core.ingest.importer import load_file
 from core.records import RecordKind
 
@@ -28,6 +35,14 @@ SAMPLE_FILES: tuple[tuple[str, RecordKind], ...] = (
 )
 DEMO_SCENE = "HZ-2025-S002"  # 三甲医院医学影像AI辅助诊断
 DEMO_TEXT = "无人机巡检"
+DEMO_PASSWORD = "scenehub-demo"
+#: username -> (role, organisation): the scene's hospital, the imaging firm
+DEMO_ACCOUNTS: tuple[tuple[str, Role, str | None], ...] = (
+    ("publisher", Role.PUBLISHER, "浙江大学医学院附属第一医院"),
+    ("supplier", Role.SUPPLIER, "杭州深视医疗科技有限公司"),
+    ("committee", Role.COMMITTEE, None),
+    ("admin", Role.ADMIN, None),
+)
 
 
 def sample_path(name: str) -> Path:
@@ -50,7 +65,8 @@ def crawl_portal(console: Console) -> None:
 
 
 def match_examples(console: Console) -> None:
-    from api.commands.match import make_matcher, print_matches
+    from api.commands.common import make_matcher
+    from api.commands.match import print_matches
 
     matcher = make_matcher(None)
     for kind, report in matcher.build().items():
@@ -69,26 +85,59 @@ def rank_contributors(console: Console, months: int) -> None:
     print_award(sample_awards(get_store().engine, months=months, progress=console.print))
 
 
+def demo_accounts() -> list[str]:
+    """Create the demo accounts that are missing; return one line per account."""
+    store = get_store()
+    for name, role, org in DEMO_ACCOUNTS:
+        with contextlib.suppress(Conflict):  # a second run keeps the accounts
+            accounts.add_user(store, username=name, password=DEMO_PASSWORD, role=role, org=org)
+    return [
+        f"{role.value:<9}  {name} / {DEMO_PASSWORD}" + (f"  ({org})" if org else "")
+        for name, role, org in DEMO_ACCOUNTS
+    ]
+
+
+def demo(
+    months: Annotated[int, typer.Option(min=1, max=12, help="Monthly hub snapshots to pull.")] = 6,
+    serve: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Then serve the site until Ctrl-C.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="First port to try with --serve.")] = 8000,
+) -> None:
+    """Run the whole job offline: ingest, crawl, index and match, pull and rank."""
+    console = Console()
+    console.rule("1. ingest the bundled sample lists")
+    ingest_samples(console)
+    console.rule("2. crawl the offline sample portal")
+    crawl_portal(console)
+    store = get_store()
+    console.print(
+        f"store: {store.count(RecordKind.SCENE)} scenes, "
+        f"{store.count(RecordKind.CAPABILITY)} capabilities "
+        "(scenehub records list / show ID --history)"
+    )
+    console.rule("3. match scenes and suppliers")
+    match_examples(console)
+    console.rule("4. rank open-source award candidates")
+    rank_contributors(console, months)
+    if not serve:
+        return
+    from api.commands.serve import free_port, run_server
+
+    console.rule("5. the site")
+    lines = demo_accounts()
+    chosen = free_port("127.0.0.1", port)
+    url = f"http://127.0.0.1:{chosen}"
+    console.print(f"[bold]site[/] {url}  (API: {url}/docs; Ctrl-C stops everything)")
+    console.print("[bold]demo accounts[/] (role, login / password):")
+    for line in lines:
+        console.print(f"  {line}")
+    console.print("[bold]try[/]")
+    console.print(f"  1. {url}/scenes?q=医学影像 → open the scene → matched suppliers and why")
+    console.print(f"  2. sign in as supplier → {url}/me: open opportunities by deadline")
+    console.print(f"  3. sign in as committee → {url}/review/models: ranking, chart, decision")
+    run_server("127.0.0.1", chosen)
+
+
 def register(app: typer.Typer) -> None:
-    @app.command("demo")
-    def demo(
-        months: Annotated[
-            int, typer.Option(min=1, max=12, help="Monthly hub snapshots to pull.")
-        ] = 6,
-    ) -> None:
-        """Run the whole job offline: ingest, crawl, index and match, pull and rank."""
-        console = Console()
-        console.rule("1. ingest the bundled sample lists")
-        ingest_samples(console)
-        console.rule("2. crawl the offline sample portal")
-        crawl_portal(console)
-        store = get_store()
-        console.print(
-            f"store: {store.count(RecordKind.SCENE)} scenes, "
-            f"{store.count(RecordKind.CAPABILITY)} capabilities "
-            "(scenehub records list / show ID --history)"
-        )
-        console.rule("3. match scenes and suppliers")
-        match_examples(console)
-        console.rule("4. rank open-source award candidates")
-        rank_contributors(console, months)
+    app.command("demo")(demo)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +13,20 @@ from rich.console import Console
 from rich.table import Table
 
 from api.deps import empty_store_note, get_store
+from api.services.errors import InvalidInput, NotFound
 from core.export import ExportFormat, record_to_json, write_records
 from core.records import RecordKind, StoredRecord
 from core.store import RecordNotFound
 
 KindOption = Annotated[RecordKind | None, typer.Option(help="scene or capability; default both.")]
+
+
+class RecordFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+_EXPORT: dict[RecordFormat, ExportFormat] = {RecordFormat.JSONL: "jsonl", RecordFormat.CSV: "csv"}
 
 
 def _print_table(records: list[StoredRecord], title: str) -> None:
@@ -36,73 +46,68 @@ def _print_table(records: list[StoredRecord], title: str) -> None:
     Console().print(table)
 
 
+def list_records(
+    kind: KindOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
+) -> None:
+    """List current records (id, title, org, domains)."""
+    store = get_store()
+    records = []
+    for record in store.iter_records(kind=kind):
+        records.append(record)
+        if len(records) >= limit:
+            break
+    total = store.count(kind)
+    _print_table(records, f"{len(records)} of {total} records")
+    if not total:
+        typer.echo(empty_store_note(store), err=True)
+
+
+def show(
+    record_id: Annotated[str, typer.Argument(metavar="ID")],
+    history: Annotated[bool, typer.Option("--history", help="Print every version.")] = False,
+) -> None:
+    """Print one record as JSON (with --history: every version, oldest first)."""
+    store = get_store()
+    try:
+        versions = store.history(record_id) if history else [store.get(record_id)]
+    except RecordNotFound as exc:
+        message = str(exc) if store.count() else f"{exc}; {empty_store_note(store)}"
+        raise NotFound(message) from exc
+    payload: object = [record_to_json(v) for v in versions]
+    if not history:
+        payload = record_to_json(versions[0]) | {"seen_at": store.sources(record_id)}
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_iso))
+
+
+def export(
+    kind: KindOption = None,
+    fmt: Annotated[RecordFormat, typer.Option("--format")] = RecordFormat.JSONL,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+    ] = None,
+) -> None:
+    """Export current records with every field; external ids are kept."""
+    store = get_store()
+    if not store.count(kind):
+        typer.echo(empty_store_note(store), err=True)
+    records = store.iter_records(kind=kind)
+    if output is None:
+        write_records(records, sys.stdout, _EXPORT[fmt])
+        return
+    try:
+        with output.open("w", encoding="utf-8", newline="") as out:
+            count = write_records(records, out, _EXPORT[fmt])
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {output}: {exc.strerror}") from exc
+    typer.echo(f"wrote {count} records to {output}", err=True)
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="List, show and export stored records.", no_args_is_help=True)
-
-    @group.command("list")
-    def list_records(
-        kind: KindOption = None,
-        limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
-    ) -> None:
-        """List current records (id, title, org, domains)."""
-        store = get_store()
-        records = []
-        for record in store.iter_records(kind=kind):
-            records.append(record)
-            if len(records) >= limit:
-                break
-        total = store.count(kind)
-        _print_table(records, f"{len(records)} of {total} records")
-        if not total:
-            typer.echo(empty_store_note(store), err=True)
-
-    @group.command("show")
-    def show(
-        record_id: Annotated[str, typer.Argument(metavar="ID")],
-        history: Annotated[bool, typer.Option("--history", help="Print every version.")] = False,
-    ) -> None:
-        """Print one record as JSON (with --history: every version, oldest first)."""
-        store = get_store()
-        try:
-            versions = store.history(record_id) if history else [store.get(record_id)]
-        except RecordNotFound as exc:
-            typer.echo(f"error: {exc}", err=True)
-            if not store.count():
-                typer.echo(empty_store_note(store), err=True)
-            raise typer.Exit(1) from exc
-        payload: object = [record_to_json(v) for v in versions]
-        if not history:
-            payload = record_to_json(versions[0]) | {"seen_at": store.sources(record_id)}
-        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_iso))
-
-    @group.command("export")
-    def export(
-        kind: KindOption = None,
-        fmt: Annotated[str, typer.Option("--format", help="jsonl or csv")] = "jsonl",
-        output: Annotated[
-            Path | None, typer.Option("--output", "-o", help="File to write; default stdout.")
-        ] = None,
-    ) -> None:
-        """Export current records with every field; external ids are kept."""
-        if fmt not in ("jsonl", "csv"):
-            typer.echo(f"error: unknown format {fmt!r}; use jsonl or csv", err=True)
-            raise typer.Exit(2)
-        store = get_store()
-        if not store.count(kind):
-            typer.echo(empty_store_note(store), err=True)
-        records = store.iter_records(kind=kind)
-        export_format: ExportFormat = "jsonl" if fmt == "jsonl" else "csv"
-        if output is None:
-            count = write_records(records, sys.stdout, export_format)
-        else:
-            try:
-                with output.open("w", encoding="utf-8", newline="") as out:
-                    count = write_records(records, out, export_format)
-            except OSError as exc:
-                typer.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
-                raise typer.Exit(1) from exc
-            typer.echo(f"wrote {count} records to {output}", err=True)
-
+    group.command("list")(list_records)
+    group.command("show")(show)
+    group.command("export")(export)
     app.add_typer(group, name="records")
 
 

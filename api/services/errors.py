@@ -1,0 +1,95 @@
+"""Domain errors of the service layer, each with its HTTP status and CLI exit status.
+
+Errors from the engines (matching, contrib, crawlers, ingest) are translated into these by
+:func:`translate`, in one place, so both faces say the same thing for the same mistake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+class ServiceError(Exception):
+    """Base: a request that cannot be done as asked. ``field`` names the input at fault."""
+
+    status_code = 400
+    exit_code = 1
+    kind = "invalid"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(ServiceError):
+    status_code = 422
+    kind = "invalid_input"
+
+
+class UsageError(InvalidInput):
+    """An option value the command cannot take at all (exit status 2, as click's own)."""
+
+    exit_code = 2
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    kind = "not_found"
+
+
+class UnknownChoice(NotFound):
+    """A name outside a list read at run time (award categories): a usage error."""
+
+    exit_code = 2
+
+
+class Conflict(ServiceError):
+    status_code = 409
+    kind = "conflict"
+
+
+class Unauthenticated(ServiceError):
+    status_code = 401
+    kind = "unauthenticated"
+
+
+class Forbidden(ServiceError):
+    status_code = 403
+    kind = "forbidden"
+
+
+class RateLimited(ServiceError):
+    status_code = 429
+    kind = "rate_limited"
+
+
+class NotReady(ServiceError):
+    """The index (or a snapshot) this needs has not been built yet."""
+
+    status_code = 503
+    kind = "not_ready"
+
+
+@contextmanager
+def translate() -> Iterator[None]:
+    """Map the engines' own errors onto the service's, once for every caller."""
+    from contrib.errors import ContribError, RankingError
+    from core.store import RecordNotFound
+    from matching.embedders import EmbedderError
+    from matching.errors import MatchingError, UnknownRecord
+
+    try:
+        yield
+    except ServiceError:
+        raise
+    except (UnknownRecord, RecordNotFound) as exc:
+        raise NotFound(str(exc)) from exc
+    except (MatchingError, EmbedderError, RankingError) as exc:
+        raise InvalidInput(str(exc)) from exc
+    except ContribError as exc:
+        raise InvalidInput(str(exc)) from exc
