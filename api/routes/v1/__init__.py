@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes.v1 import auth, crawls, matches, rankings, records, subscriptions, users
+from api.routes.v1 import (
+    auth,
+    crawls,
+    interests,
+    loop,
+    matches,
+    rankings,
+    records,
+    subscriptions,
+    users,
+)
 
 router = APIRouter(prefix="/api/v1")
-for module in (auth, users, records, matches, subscriptions, rankings, crawls):
+for module in (auth, users, records, matches, subscriptions, rankings, crawls, interests, loop):
     router.include_router(module.router)
