@@ -9,7 +9,19 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import alerts, contrib, crawl, db, demo, ingest, match, records, serve, users
+from api.commands import (
+    alerts,
+    contrib,
+    crawl,
+    db,
+    demo,
+    ingest,
+    loop,
+    match,
+    records,
+    serve,
+    users,
+)
 from api.commands.common import CommandGroup
 from core.settings import SettingsError
 
@@ -22,7 +34,7 @@ app = typer.Typer(
     cls=CommandGroup,
 )
 
-for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib, users):
+for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib, users, loop):
     module.register(app)
 
 

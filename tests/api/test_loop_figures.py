@@ -190,3 +190,23 @@ def test_exports_carry_no_formula(planted: dict[str, str]) -> None:
     assert sheet is not None
     assert sheet.cell(1, 1).value == "group"
     assert str(sheet.cell(len(rows) + 1, 1).value).startswith("'=")
+
+
+def test_cli_funnel_and_export_match_the_service(planted: dict[str, str], tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["loop", "funnel", "--by", "batch", "--json"])
+    assert shown.exit_code == 0, shown.output
+    (row,) = [r for r in json.loads(shown.output) if r["group"] == BATCH]
+    assert (row["published"], row["delivered"], row["days_to_shortlist"]) == (4, 1, 6.5)
+    out = tmp_path / "funnel.csv"
+    written = runner.invoke(app, ["loop", "export", str(out), "--by", "district"])
+    assert written.exit_code == 0, written.output
+    assert "测试西区" in out.read_text(encoding="utf-8-sig")
+    bad = runner.invoke(app, ["loop", "export", str(tmp_path / "x.txt")])
+    assert bad.exit_code == 2 and ".csv or .xlsx" in bad.output
