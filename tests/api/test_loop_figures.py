@@ -210,3 +210,19 @@ def test_cli_funnel_and_export_match_the_service(planted: dict[str, str], tmp_pa
     assert "测试西区" in out.read_text(encoding="utf-8-sig")
     bad = runner.invoke(app, ["loop", "export", str(tmp_path / "x.txt")])
     assert bad.exit_code == 2 and ".csv or .xlsx" in bad.output
+
+
+def test_the_demo_seeds_answered_and_contracted_scenes_once(api_home: Path) -> None:
+    from rich.console import Console
+
+    from api.commands.demo_loop import seed_loop
+
+    matcher = get_reader().matcher
+    made = seed_loop(matcher, Console(quiet=True))
+    assert made >= 4
+    store = get_store()
+    assert loop.scene_status(store, "HZ-2025-S005") is loop.SceneStatus.CONTRACTED
+    assert loop.scene_status(store, "HZ-2025-S012") is loop.SceneStatus.DELIVERED
+    total = loop_figures.funnel(store, GroupBy.BATCH, who=ADMIN)[-1]
+    assert (total.answered, total.contracted, total.delivered) == (4, 2, 1)
+    assert seed_loop(matcher, Console(quiet=True)) == 0  # a second run adds nothing
