@@ -16,6 +16,7 @@ from api.services import loop_figures as figures
 from api.services.loop_figures import GroupBy
 
 router = APIRouter(prefix="/loop", tags=["loop"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Threshold = Annotated[float, Query(ge=0.0, le=1.0, description="Minimum match score, 0-1.")]
 By = Annotated[GroupBy, Query(description="Group by batch, domain or district.")]
 
@@ -158,8 +159,12 @@ class Format(StrEnum):
     "/export",
     responses={
         **responses(403, 503),
-        200: {"content": {"text/csv": {}, "application/octet-stream": {}}},
+        200: {
+            "description": "The table as a file.",
+            "content": {"text/csv": {}, XLSX: {}},
+        },
     },
+    response_class=Response,
     openapi_extra=REQUIRED_AUTH,
 )
 def export(
@@ -187,6 +192,6 @@ def export(
         )
     return Response(
         figures.to_xlsx(header, rows, table.value),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
