@@ -282,3 +282,28 @@ def test_a_contracted_scene_leaves_the_open_lists_but_stays_searchable(
     for_cap = match_record(reader.matcher, world.cap_a, filters=opened, top_k=50)
     assert world.scene_a not in {m.id for m in for_cap}
     assert world.scene_a in {m.id for m in match_record(reader.matcher, world.cap_a, top_k=50)}
+
+
+@pytest.mark.postgres
+def test_the_loop_on_postgres(pg_url: str) -> None:
+    """The same moves and the funnel on PostgreSQL (unique firm per scene included)."""
+    from api.services import accounts, loop_figures
+    from api.services.loop_figures import GroupBy
+
+    pg = RecordStore.from_url(pg_url)
+    try:
+        publisher = accounts.add_user(
+            pg, username="pub_pg", password="correct-horse-1", role=Role.PUBLISHER, org=ORG_A
+        ).principal()
+        body = RecordCreate(title="PG场景", description="测试", batch="PG批")
+        scene = create_record(pg, kind=RecordKind.SCENE, body=body, who=publisher).id
+        made = loop.express_interest(pg, scene, PROPOSAL, who=SUP_A)
+        with pytest.raises(Conflict):
+            loop.express_interest(pg, scene, PROPOSAL, who=SUP_A)
+        for step in (S.SHORTLISTED, S.CONTACTED, S.NEGOTIATING, S.CONTRACTED):
+            loop.decide(pg, made.id, step, who=PUB_A)
+        assert loop.scene_status(pg, scene) is SceneStatus.CONTRACTED
+        (row, _total) = loop_figures.funnel(pg, GroupBy.BATCH, who=ADMIN)
+        assert (row.group, row.answered, row.contracted) == ("PG批", 1, 1)
+    finally:
+        pg.engine.dispose()
