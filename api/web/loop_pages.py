@@ -49,7 +49,9 @@ SCENE_NAMES = {
 def scene_context(store: RecordStore, scene_id: str, who: Principal | None) -> dict[str, Any]:
     """What the scene page shows of the loop: the caller's own interest, or the way to
     the applicants for its publisher. Never another firm's proposal."""
-    status = loop.scene_status(store, scene_id)
+    scene = loop.scene_info(store, scene_id)
+    status = scene.status
+    before_deadline = scene.deadline is None or date.today() <= scene.deadline
     return {
         "loop_status": status.value,
         "loop_names": STATE_NAMES,
@@ -57,7 +59,8 @@ def scene_context(store: RecordStore, scene_id: str, who: Principal | None) -> d
         "my_interest": loop.my_interest_in(store, scene_id, who=who),
         "may_answer": who is not None
         and who.role.value == "supplier"
-        and status in loop.ANSWERABLE,
+        and status in loop.ANSWERABLE
+        and before_deadline,
         "may_decide": loop.may_decide(store, scene_id, who),
     }
 

@@ -83,3 +83,16 @@ def test_the_loop_through_the_pages(client: TestClient, world: World) -> None:
     assert cells[4] == "1"  # contracted
     export = client.get("/admin/loop/export", params={"table": "funnel", "by": "district"})
     assert export.status_code == 200 and "西湖区" in export.content.decode("utf-8-sig")
+
+
+def test_no_answer_form_after_the_deadline(client: TestClient) -> None:
+    login(client, "sup_b")
+    page = client.get("/scenes/HZ-2025-S001")  # deadline 2025-09-30, long past
+    assert page.status_code == 200 and "对接状态" in page.text
+    assert 'id="interest-form"' not in page.text
+    refused = client.post(
+        "/scenes/HZ-2025-S001/interest",
+        data={"approach": "x", "contact": "y", "csrf": _csrf(client, "/scenes/HZ-2025-S001")},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409 and "closed for answers" in refused.text

@@ -24,7 +24,7 @@ from api.app import create_app
 from tests.api.conftest import World
 
 EXAMPLES = 10
-pytestmark = pytest.mark.slow  # ~100 s: 2 callers × 31 operations × 10 examples
+pytestmark = pytest.mark.slow  # ~160 s: 2 callers × 47 operations × 10 examples
 
 
 def _operations() -> list[str]:
