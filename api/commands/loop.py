@@ -51,7 +51,9 @@ def funnel(by: ByOption = GroupBy.DOMAIN, as_json: JsonOption = False) -> None:
 def supply(
     by: ByOption = GroupBy.DOMAIN,
     threshold: ThresholdOption = 0.5,
-    max_scenes: Annotated[int, typer.Option("--max-scenes", min=1, max=5000)] = 500,
+    max_scenes: Annotated[
+        int, typer.Option("--max-scenes", min=1, max=5000, help="Open needs to score at most.")
+    ] = 500,
     embedder: EmbedderOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -70,15 +72,21 @@ def supply(
     )
 
 
+MaxScenes = Annotated[
+    int, typer.Option("--max-scenes", min=1, max=5000, help="Open needs to score at most.")
+]
+
+
 def unanswered(
     days: Annotated[int, typer.Option("--days", min=0, max=3650)] = 14,
     threshold: ThresholdOption = 0.5,
+    max_scenes: MaxScenes = 500,
     embedder: EmbedderOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Open needs with no interest at least --days after publication, and strong firms."""
     found, left_out = figures.unanswered(
-        make_matcher(embedder), days=days, threshold=threshold, operator=True
+        make_matcher(embedder), days=days, threshold=threshold, max_scenes=max_scenes, operator=True
     )
     _show(f"no interest after {days} days", found, as_json)
     if left_out and not as_json:
@@ -95,6 +103,7 @@ def export(
     table: Annotated[Table_, typer.Option("--table")] = Table_.FUNNEL,
     by: ByOption = GroupBy.DOMAIN,
     threshold: ThresholdOption = 0.5,
+    max_scenes: MaxScenes = 500,
     embedder: EmbedderOption = None,
 ) -> None:
     """Write the funnel or the supply table as CSV or XLSX (by the file's suffix)."""
@@ -104,7 +113,7 @@ def export(
         header, rows = figures.table(figures.funnel(get_store(), by, operator=True))
     else:
         found = figures.supply_demand(
-            make_matcher(embedder), by, threshold=threshold, operator=True
+            make_matcher(embedder), by, threshold=threshold, max_scenes=max_scenes, operator=True
         )
         header, rows = figures.table(found.rows)
     if out.suffix.lower() == ".csv":
