@@ -18,7 +18,7 @@ from api import errors
 from api.deps import get_reader
 from api.routes import feeds, health, v1
 from api.services.index import Refresher
-from api.web import pages
+from api.web import loop_pages, pages
 from api.web.security import SecurityHeaders
 from core.settings import get_settings
 
@@ -50,6 +50,7 @@ def create_app(*, refresh: bool = False) -> FastAPI:
     app.include_router(feeds.router)
     app.include_router(health.router)
     app.include_router(pages.router)
+    app.include_router(loop_pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
     _legacy_redirects(app)
     _document_bearer(app)

@@ -17,6 +17,7 @@ from api.commands import (
     demo,
     ingest,
     jobs,
+    loop,
     match,
     notify,
     records,
@@ -36,7 +37,7 @@ app = typer.Typer(
     cls=CommandGroup,
 )
 
-for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib, users):
+for module in (db, ingest, records, serve, demo, crawl, match, alerts, contrib, users, loop):
     module.register(app)
 for module in (scheduler, jobs, notify):
     module.register(app)

@@ -118,6 +118,10 @@ def demo(
     )
     console.rule("3. match scenes and suppliers")
     match_examples(console)
+    from api.commands.common import make_matcher
+    from api.commands.demo_loop import seed_loop
+
+    seed_loop(make_matcher(None), console)  # answered and contracted scenes for the pages
     console.rule("4. rank open-source award candidates")
     rank_contributors(console, months)
     if not serve:
@@ -135,7 +139,9 @@ def demo(
     console.print("[bold]try[/]")
     console.print(f"  1. {url}/scenes?q=医学影像 → open the scene → matched suppliers and why")
     console.print(f"  2. sign in as supplier → {url}/me: open opportunities by deadline")
-    console.print(f"  3. sign in as committee → {url}/review/models: ranking, chart, decision")
+    console.print(f"  3. sign in as publisher → {url}/me: applicants by match score, outcomes")
+    console.print(f"     sign in as admin → {url}/admin/loop: funnel, supply and demand")
+    console.print(f"  4. sign in as committee → {url}/review/models: ranking, chart, decision")
     run_server("127.0.0.1", chosen)
 
 

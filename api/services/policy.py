@@ -33,6 +33,11 @@ class Action(StrEnum):
     REVIEW_RECORD = "review.record"
     CRAWL_START = "crawl.start"
     USERS_MANAGE = "users.manage"
+    # the matchmaking loop (docs/matchmaking.md)
+    INTEREST_MANAGE = "interest.manage"  # a firm: express, edit, withdraw, read its own
+    INTEREST_DECIDE = "interest.decide"  # a publisher: read proposals, shortlist, outcomes
+    INTEREST_INVITE = "interest.invite"  # a publisher: invite a firm that has not applied
+    LOOP_FIGURES = "loop.figures"  # the city: funnel, supply/demand, unanswered needs
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,14 @@ class Principal:
 #: actions a role may take on what its own organisation owns
 _OWN_ORG: dict[Role, frozenset[Action]] = {
     Role.PUBLISHER: frozenset(
-        {Action.SCENE_CREATE, Action.SCENE_UPDATE, Action.SCENE_ARCHIVE, Action.UNPUBLISHED_READ}
+        {
+            Action.SCENE_CREATE,
+            Action.SCENE_UPDATE,
+            Action.SCENE_ARCHIVE,
+            Action.UNPUBLISHED_READ,
+            Action.INTEREST_DECIDE,
+            Action.INTEREST_INVITE,
+        }
     ),
     Role.SUPPLIER: frozenset(
         {
@@ -57,6 +69,7 @@ _OWN_ORG: dict[Role, frozenset[Action]] = {
             Action.CAPABILITY_ARCHIVE,
             Action.UNPUBLISHED_READ,
             Action.SUBSCRIPTION_MANAGE,
+            Action.INTEREST_MANAGE,
         }
     ),
 }
@@ -72,6 +85,8 @@ _ANY_OWNER: dict[Role, frozenset[Action]] = {
             # moderation: an admin may withdraw any record from view, never rewrite it
             Action.SCENE_ARCHIVE,
             Action.CAPABILITY_ARCHIVE,
+            # aggregate figures only: no admin action reads a proposal's text
+            Action.LOOP_FIGURES,
         }
     ),
 }

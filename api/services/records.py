@@ -67,6 +67,16 @@ def hidden_ids(store: RecordStore, who: Principal | None) -> set[str]:
     return {rid for rid, owner in rows if not allowed(who, Action.UNPUBLISHED_READ, owner)}
 
 
+def closed_to_answers(store: RecordStore, filters: RecordFilter | None) -> set[str]:
+    """With an "open" filter, the scenes the matchmaking loop has settled (contracted,
+    delivered, closed): they leave the open lists and stay searchable without one."""
+    if filters is None or not (filters.open_only or filters.open_on):
+        return set()
+    from api.services.loop import settled_scene_ids
+
+    return settled_scene_ids(store)
+
+
 def _statuses(store: RecordStore, ids: list[str]) -> dict[str, tuple[str, str | None]]:
     with store.session() as session:
         rows = session.execute(
@@ -117,7 +127,7 @@ def list_records(
         if after is not None:
             raise InvalidInput("a text search returns one page by relevance: drop `after`")
         text = check_text(q)
-        hidden = hidden_ids(store, who)
+        hidden = hidden_ids(store, who) | closed_to_answers(store, filters)
         corpus = reader.corpus(kind)
         with translate():
             matches = rank(
@@ -138,7 +148,10 @@ def list_records(
     with translate():
         mask = facet_filters.mask(corpus.facets)
     assert mask is not None
-    candidates = sorted(corpus.ids[row] for row in np.flatnonzero(mask))
+    settled = closed_to_answers(store, filters)
+    candidates = sorted(
+        corpus.ids[row] for row in np.flatnonzero(mask) if corpus.ids[row] not in settled
+    )
     start = bisect.bisect_right(candidates, after) if after else 0
     data: list[RecordPublic] = []
     position = start

@@ -141,8 +141,15 @@ def scene_page(
     matches = match_service.match_record(
         reader.matcher, record_id, expect=RecordKind.SCENE, who=who, top_k=10
     )
+    from api.web.loop_pages import scene_context
+
     return render(
-        request, "scene.html", who, record=record, matches=_with_records(store, matches, who)
+        request,
+        "scene.html",
+        who,
+        record=record,
+        matches=_with_records(store, matches, who),
+        **scene_context(store, record_id, who),
     )
 
 
@@ -212,6 +219,8 @@ def my_page(request: Request, store: StoreDep, reader: ReaderDep, who: PageCalle
             best.values(), key=lambda t: (t[1].deadline or date.max, -t[0].score)
         )
         subs = subscription_service.list_subscriptions(reader.matcher, who=who)
+        from api.web.loop_pages import supplier_context
+
         return render(
             request,
             "supplier.html",
@@ -219,10 +228,19 @@ def my_page(request: Request, store: StoreDep, reader: ReaderDep, who: PageCalle
             capabilities=own,
             opportunities=opportunities,
             subscriptions=subs,
+            **supplier_context(store, who),
         )
     if who.role is Role.PUBLISHER and who.org:
         own = record_service._fetch_visible(store, _org_ids(store, who.org, RecordKind.SCENE), who)
-        return render(request, "publisher.html", who, scenes=own)
+        from api.web.loop_pages import publisher_context
+
+        return render(
+            request,
+            "publisher.html",
+            who,
+            scenes=own,
+            **publisher_context(store, [r.id for r in own]),
+        )
     if who.role is Role.COMMITTEE:
         return RedirectResponse("/review/models", status_code=303)
     return RedirectResponse("/admin", status_code=303)

@@ -3,7 +3,8 @@ copy of the world, and a refused write must leave the record exactly as it was.
 
 Cells: record writes 5 roles × 4 actions × 3 owners = 60; creates 5 × 2 × 2 = 20;
 subscription removal 5 × 2 = 10; owner-less actions 5 × 7 = 35 → 125 HTTP cells, plus the
-policy table itself (5 roles incl. anonymous × 12 actions × 3 owners = 180 cells).
+policy table itself (5 roles incl. anonymous × 16 actions × 3 owners = 240 cells; the
+matchmaking loop's 4 actions add 60, and tests/api/test_loop_api.py its HTTP cells).
 """
 
 from __future__ import annotations
@@ -161,6 +162,8 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "scene.update": {"own"},
         "scene.archive": {"own"},
         "record.read_unpublished": {"own"},
+        "interest.decide": {"own"},
+        "interest.invite": {"own"},
     },
     "supplier": {
         "capability.create": {"own"},
@@ -168,6 +171,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "capability.archive": {"own"},
         "record.read_unpublished": {"own"},
         "subscription.manage": {"own"},
+        "interest.manage": {"own"},
     },
     "committee": {"evidence.read": set(OWNERS), "review.record": set(OWNERS)},
     "admin": {
@@ -177,6 +181,7 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         "record.read_unpublished": set(OWNERS),
         "scene.archive": set(OWNERS),
         "capability.archive": set(OWNERS),
+        "loop.figures": set(OWNERS),
     },
 }
 

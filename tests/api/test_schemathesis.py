@@ -26,7 +26,7 @@ from api.app import create_app
 from tests.api.conftest import World
 
 EXAMPLES = 10
-pytestmark = pytest.mark.slow  # ~2–3 min: 2 callers × 35 operations (+ 7) × 10 examples
+pytestmark = pytest.mark.slow  # ~3–4 min: 2 callers × 47 operations (+ 7 as committee) × 10
 
 
 def _operations() -> list[str]:

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from api.routes.v1 import (
     auth,
     crawls,
+    interests,
+    loop,
     matches,
     rankings,
     records,
@@ -16,5 +18,16 @@ from api.routes.v1 import (
 )
 
 router = APIRouter(prefix="/api/v1")
-for module in (auth, users, records, matches, subscriptions, rankings, reviews, crawls):
+for module in (
+    auth,
+    users,
+    records,
+    matches,
+    subscriptions,
+    rankings,
+    reviews,
+    crawls,
+    interests,
+    loop,
+):
     router.include_router(module.router)
