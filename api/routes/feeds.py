@@ -57,7 +57,9 @@ _DONE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>
 </head><body><p>已退订：此后不再通过邮件或 webhook 发送该订阅的提醒。</p></body></html>"""
 
 
-@router.api_route("/alerts/unsubscribe/{token}", methods=["GET", "POST"])
+# GET for the link in an email, POST for one-click unsubscribe (RFC 8058): two operations
+@router.post("/alerts/unsubscribe/{token}", operation_id="unsubscribe_one_click")
+@router.get("/alerts/unsubscribe/{token}", operation_id="unsubscribe_link")
 def unsubscribe_link(store: StoreDep, token: str) -> HTMLResponse:
     if unsubscribe(store.engine, token) is None:
         raise HTTPException(status_code=404, detail="unknown or expired unsubscribe link")

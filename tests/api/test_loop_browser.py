@@ -11,7 +11,6 @@ from tests.api.test_browser import (  # noqa: F401 - fixtures
     browser,
     page,
     pytestmark,
-    ranked_template,
     shot,
     sign_in,
     site,
