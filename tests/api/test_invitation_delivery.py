@@ -208,3 +208,19 @@ def test_a_dead_invitation_is_kept_and_stays_undelivered(
     assert [(r.status, r.attempts) for r in webhook_rows] == [("dead", 3)]
     assert "HTTP 500" in webhook_rows[0].last_error
     assert _invitation(store).delivered_at is None  # still on the firm's page, counted
+
+
+def test_the_schedulers_delivery_job_sends_invitations(
+    world: tuple[RecordStore, Settings],
+) -> None:
+    from api.scheduling import deliver_due
+
+    store, settings = world
+    with webhook_server() as (hook, url):
+        set_target(store.engine, settings, "云翼-巡检", webhook_url=url, webhook_secret=SECRET)
+        result = deliver_due(settings)  # what the `alerts-deliver` job runs every 5 minutes
+        assert result["sent"] == 1 and "invitations: 1 queued" in result["summary"]
+        assert deliver_due(settings)["sent"] == 0
+    assert len(hook.requests) == 1
+    assert json.loads(hook.requests[0][1])["scene_title"] == TITLE
+    assert _invitation(store).delivered_at is not None
