@@ -113,13 +113,16 @@ def queue_invitations(engine: Engine, now: datetime) -> dict[str, int]:
         if not waiting:
             return {"queued": 0, "no_channel": 0}
         destinations = _destinations(session)
-        done = {
-            (row.record_id, row.channel, str((row.reasons or {}).get("to", "")))
-            for row in session.scalars(
-                select(AlertDeliveryRow).where(AlertDeliveryRow.record_id.like(f"{PREFIX}%"))
-            )
-        }
+        rows = session.scalars(
+            select(AlertDeliveryRow).where(AlertDeliveryRow.record_id.like(f"{PREFIX}%"))
+        ).all()
+        done = {(r.record_id, r.channel, str((r.reasons or {}).get("to", ""))) for r in rows}
+        # a process killed between marking a row sent and stamping the invitation
+        sent = {r.record_id: r.sent_at for r in rows if r.status == "sent" and r.sent_at}
         for inv in waiting:
+            if key(inv.id) in sent:
+                inv.delivered_at = sent[key(inv.id)]
+                continue
             targets = destinations.get(inv.firm_org, [])
             if not targets:
                 no_channel += 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from alert_servers import smtp_server, webhook_server
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api.alerts import webhook
 from api.alerts.service import deliver_pending, status_counts
@@ -224,3 +224,19 @@ def test_the_schedulers_delivery_job_sends_invitations(
     assert len(hook.requests) == 1
     assert json.loads(hook.requests[0][1])["scene_title"] == TITLE
     assert _invitation(store).delivered_at is not None
+
+
+def test_a_crash_before_stamping_delivered_at_is_repaired_not_resent(
+    world: tuple[RecordStore, Settings],
+) -> None:
+    store, settings = world
+    with smtp_server() as (smtp, port):
+        settings = settings.model_copy(update={"smtp_port": port})
+        set_target(store.engine, settings, "云翼-巡检", email_to="bd@yunyi.example.cn")
+        assert deliver_pending(settings, now=T0)["sent"] == 1
+        with store.session() as s, s.begin():  # as if killed right after the send was marked
+            s.execute(update(InvitationRow).values(delivered_at=None))
+        again = deliver_pending(settings, now=T0 + timedelta(hours=1))
+        assert again["sent"] == 0 and again["invitations"]["queued"] == 0
+    assert len(smtp.messages) == 1
+    assert _invitation(store).delivered_at == T0
