@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from api.alerts import email, webhook
+from api.alerts import email, invitations, webhook
 from api.alerts.reasons import reasons
 from api.alerts.targets import ensure_targets, feed_url, unsubscribe_url
 from core.jobs import JobLedger
@@ -113,7 +113,15 @@ def deliver_pending(settings: Settings, now: datetime | None = None) -> dict[str
     with ledger.job_lock(DELIVERY_LOCK) as held:
         if not held:
             return {"summary": "another process is delivering", "sent": 0, "failed": 0}
-        return _deliver(store.engine, settings, now)
+        invited = invitations.queue_invitations(store.engine, now)
+        result = _deliver(store.engine, settings, now)
+        result["invitations"] = invited
+        if invited["queued"] or invited["no_channel"]:
+            result["summary"] += (
+                f"; invitations: {invited['queued']} queued, "
+                f"{invited['no_channel']} undelivered (the firm has no channel)"
+            )
+        return result
 
 
 def _deliver(engine: Engine, settings: Settings, now: datetime) -> dict[str, Any]:
@@ -126,17 +134,21 @@ def _deliver(engine: Engine, settings: Settings, now: datetime) -> dict[str, Any
         ).all()
         targets = {t.subscription_id: t for t in session.scalars(select(AlertTargetRow))}
         names = dict(session.execute(select(SubscriptionRow.id, SubscriptionRow.name)).all())
-    groups: dict[tuple[int, str], list[AlertDeliveryRow]] = defaultdict(list)
+    groups: dict[tuple[int, str, int], list[AlertDeliveryRow]] = defaultdict(list)
     for row in due:
-        groups[(row.subscription_id, row.channel)].append(row)
-    for (sub_id, channel), rows in groups.items():
+        # an invitation is its own message; a subscription's matches go out together
+        one = row.id if invitations.is_invitation(row) else 0
+        groups[(row.subscription_id, row.channel, one)].append(row)
+    for (sub_id, channel, one), rows in groups.items():
         target = targets.get(sub_id)
         error = None
         if target is None or target.unsubscribed_at is not None:
             _finish(engine, rows, "unsubscribed", now, "the supplier unsubscribed")
             continue
         try:
-            if channel == "email":
+            if one:
+                invitations.send(settings, target, rows[0])
+            elif channel == "email":
                 _send_email(settings, names.get(sub_id, "?"), target, rows)
             elif channel == "webhook":
                 _send_webhook(settings, names.get(sub_id, "?"), target, rows)
@@ -144,6 +156,8 @@ def _deliver(engine: Engine, settings: Settings, now: datetime) -> dict[str, Any
             error = f"{type(exc).__name__}: {exc}"[:2000]
         if error is None:
             _finish(engine, rows, "sent", now)
+            if one:
+                invitations.mark_delivered(engine, rows, now)
             sent += len(rows)
         else:
             dead += _fail(engine, rows, error, now, settings.alert_max_attempts)

@@ -124,7 +124,7 @@ def export(
 
 
 def invitations(as_json: JsonOption = False) -> None:
-    """Invitations no channel has delivered yet (the tree has no delivery channel)."""
+    """Invitations no channel has delivered yet (the firm has no channel, or sending fails)."""
     _show("invitations awaiting delivery", loop_board.pending_invitations(get_store()), as_json)
 
 

@@ -2,9 +2,9 @@
 the reasons, beside the best-matched firms that have not — and invitations to those.
 
 Scores come from the loaded index (read-only); a firm's score is its best capability's.
-Invitations are recorded with ``delivered_at`` unset: the tree has no alert delivery
-channel yet (e-mail, webhook), so a delivery worker reads :func:`pending_invitations`;
-the firm sees its invitations on its own page meanwhile.
+Invitations are recorded with ``delivered_at`` unset; the alert delivery run
+(:mod:`api.alerts.invitations`) sends them through the invited firm's own channels and
+sets it. The firm sees its invitations on its own page either way.
 """
 
 from __future__ import annotations
@@ -194,7 +194,7 @@ def my_invitations(store: RecordStore, *, who: Principal | None) -> list[Invitat
 
 
 def pending_invitations(store: RecordStore) -> list[Invitation]:
-    """Invitations no channel has delivered yet (for a delivery worker; operator only)."""
+    """Invitations no channel has delivered yet (the firm has none, or sending still fails)."""
     with store.session() as session:
         rows = session.scalars(
             select(InvitationRow)

@@ -26,6 +26,7 @@ from api.services.errors import Forbidden, InvalidInput, ServiceError, Unauthent
 from api.services.filters import MAX_QUERY_CHARS, RecordFilter
 from api.services.policy import Action, Principal, Role, authorize
 from api.web.security import CSRF_COOKIE, check_csrf, csrf_cookie, form_token
+from core.jobs import JobLedger
 from core.models import RecordRow
 from core.records import RecordKind
 from core.settings import get_settings
@@ -334,6 +335,7 @@ def admin(request: Request, store: StoreDep, who: PageCallerDep) -> Response:
         sources=crawl_service.list_sources(store),
         runs=crawl_service.list_runs(store, None, 30),
         users=accounts.list_users(store),
+        job_runs=JobLedger(store.engine).history(limit=50),
     )
 
 

@@ -89,7 +89,7 @@ class SceneStateEventRow(Base):
 
 class InvitationRow(Base):
     """A publisher's invitation to a firm that has not applied. ``delivered_at`` stays None
-    until a delivery channel sends it; the firm sees it on its page either way."""
+    until one of the firm's alert channels sends it; the firm sees it on its page either way."""
 
     __tablename__ = "invitations"
     __table_args__ = (UniqueConstraint("scene_id", "firm_org"),)
