@@ -349,14 +349,6 @@ class RecordStore:
                 yield self._to_model(row, source_map.get(row.id, []))
             after = rows[-1].id
 
-    def content_hashes(self, kind: RecordKind | str | None = None) -> dict[str, str]:
-        """``{id: content_hash}`` for every current record: cheap change detection."""
-        query = select(RecordRow.id, RecordRow.content_hash)
-        if kind is not None:
-            query = query.where(RecordRow.kind == RecordKind(kind).value)
-        with self.session() as session:
-            return {rid: digest for rid, digest in session.execute(query)}
-
     def index_keys(self, kind: RecordKind | str | None = None) -> dict[str, str]:
         """``{id: "content_hash/sources"}``: changes when the content changes *or* the item
         is seen at a new source, which indexes that facet on provenance must notice."""

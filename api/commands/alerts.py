@@ -12,12 +12,13 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import EmbedderOption, make_matcher, with_filters
+from api.commands.common import EmbedderOption, make_matcher, reads_records, with_filters
 from api.services import subscriptions as service
 from api.services.filters import RecordFilter
 from core.records import RecordKind
 
 
+@reads_records
 @with_filters
 def add(
     filters: RecordFilter,
@@ -62,6 +63,7 @@ def remove(name: str) -> None:
     typer.echo(f"subscription {name!r} removed")
 
 
+@reads_records
 def alerts(
     as_json: Annotated[bool, typer.Option("--json")] = False,
     dry_run: Annotated[

@@ -1,4 +1,5 @@
-"""What every command shares: the one failure idiom, the filter options, the matcher.
+"""What every command shares: the one failure idiom, the filter options, the matcher, and
+the note a command that reads the records gives when it finds the store empty.
 
 Failing: a command raises a :class:`~api.services.errors.ServiceError` (or lets an engine
 error through); :class:`CommandGroup` maps it, once, to ``error: …`` on stderr and the
@@ -17,7 +18,7 @@ from typing import Annotated, Any, TypeVar, cast
 import typer
 from typer.core import TyperGroup
 
-from api.deps import get_store
+from api.deps import empty_store_note, get_store
 from api.services.errors import ServiceError, translate
 from api.services.filters import RecordFilter
 from api.services.index import load_embedder
@@ -40,6 +41,38 @@ class CommandGroup(TyperGroup):
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _empty_note() -> str | None:
+    store = get_store()
+    return None if store.count() else empty_store_note(store)
+
+
+def reads_records(func: F) -> F:
+    """Mark a command that reads the stored records: when the store turns out empty, it says
+    which store it used (a note on stderr after its output, or appended to its error), so a
+    wrong ``SCENEHUB_HOME`` is never mistaken for no data. Written here once for every such
+    command."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            with translate():
+                result = func(*args, **kwargs)
+        except ServiceError as exc:
+            note = _empty_note()
+            if note:
+                exc.message = f"{exc.message}; {note}"
+            raise
+        note = _empty_note()
+        if note:
+            say(note)
+        return result
+
+    return cast(F, wrapper)
 
 
 EmbedderOption = Annotated[
@@ -103,8 +136,6 @@ _FILTER_OPTIONS: dict[str, tuple[Any, Any]] = {
         None,
     ),
 }
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def with_filters(func: F) -> F:

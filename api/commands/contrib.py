@@ -23,6 +23,7 @@ from rich.table import Table
 
 from api.deps import get_store
 from api.services.errors import UsageError
+from api.services.rankings import check_category
 from contrib.errors import ContribError
 from contrib.evidence import evidence_pack
 from contrib.export import render
@@ -203,12 +204,8 @@ def rank_command(
     Tiers are decided across all categories (one award per firm).
     The run is recorded for `scenehub contrib replay`.
     """
-    known = load_config(config)[0].categories
-    if category is not None and category not in known:
-        raise typer.BadParameter(
-            f"unknown category {category!r}; known: {', '.join(sorted(known))}",
-            param_hint="--category",
-        )
+    if category is not None:
+        check_category(category, config)
     engine = get_store().engine
     recorded = run_awards(engine, _date(as_of), config)
     award = recorded.award
@@ -255,6 +252,8 @@ def export_command(
     """Export rankings (every candidate, every component, evidence URLs)."""
     if fmt is ExportFormat.XLSX and output is None:
         raise typer.BadParameter("xlsx needs --output FILE", param_hint="--format")
+    for name in category or ():
+        check_category(name, config)
     award = run_awards(get_store().engine, _date(as_of), config).award
     names = category or [run.category for run in award.categories]
     data = render([award.category(c) for c in names], fmt.value)

@@ -3,20 +3,21 @@
 A crawl runs in a child process (``crawlers.launch``): Twisted's reactor cannot be restarted,
 and a child that is killed leaves the CLI able to say so. Running the same command again
 resumes: pages whose items were stored are skipped, the rest re-fetched. Every way a crawl
-can fail is a :class:`crawlers.errors.CrawlError`, turned into its exit status here, once.
+can fail is a :class:`crawlers.errors.CrawlError`; the CLI's one error idiom
+(:class:`api.commands.common.CommandGroup` through :func:`api.services.errors.translate`)
+turns it into ``error: …`` and the crawl's own exit status.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
 
 from api.deps import get_store
+from api.services.errors import NotFound
 from core.settings import get_settings
 from crawlers.errors import EXIT_CODES, CrawlError, CrawlOptionsError
 from crawlers.launch import run_in_child
@@ -25,16 +26,6 @@ from crawlers.outcome import outcome
 from crawlers.report import format_report
 from crawlers.sources import SourceError, load_sources
 from crawlers.state import CrawlState
-
-
-@contextmanager
-def crawl_errors() -> Iterator[None]:
-    """The one way a crawl command fails: a :class:`CrawlError` becomes its exit status."""
-    try:
-        yield
-    except CrawlError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
 
 
 def _stopping() -> None:
@@ -139,30 +130,27 @@ def crawl(
     Loopback, private, link-local and cloud-metadata addresses are refused unless
     SCENEHUB_CRAWL_ALLOW_NETWORKS, --allow-network or the source lists their network.
     """
-    with crawl_errors():
-        options = CrawlOptions.build(
-            url=url,
-            source=source,
-            kind=kind,
-            base_url=base_url,
-            fast=fast,
-            max_pages=max_pages,
-            max_depth=max_depth,
-            allow_networks=tuple(allow_network or ()),
-            distributed=distributed,
-            join=join,
-            progress=sys.stderr.isatty() and not as_json,
-            set_items=setting,
-        )
-        report = run_crawl(options)
-        typer.echo(
-            json.dumps(report, ensure_ascii=False, default=str)
-            if as_json
-            else format_report(report)
-        )
-        error = outcome(report)
-        if error is not None:
-            raise error
+    options = CrawlOptions.build(
+        url=url,
+        source=source,
+        kind=kind,
+        base_url=base_url,
+        fast=fast,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        allow_networks=tuple(allow_network or ()),
+        distributed=distributed,
+        join=join,
+        progress=sys.stderr.isatty() and not as_json,
+        set_items=setting,
+    )
+    report = run_crawl(options)
+    typer.echo(
+        json.dumps(report, ensure_ascii=False, default=str) if as_json else format_report(report)
+    )
+    error = outcome(report)
+    if error is not None:
+        raise error
 
 
 crawl.__doc__ = f"{crawl.__doc__}\n\n    {_EXIT_HELP}."
@@ -170,11 +158,10 @@ crawl.__doc__ = f"{crawl.__doc__}\n\n    {_EXIT_HELP}."
 
 def sources_list() -> None:
     """Every source with its start URLs and its last crawl."""
-    with crawl_errors():
-        try:
-            sources = load_sources(get_settings().home / "sources")
-        except SourceError as exc:
-            raise CrawlOptionsError(str(exc)) from None
+    try:
+        sources = load_sources(get_settings().home / "sources")
+    except SourceError as exc:
+        raise CrawlOptionsError(str(exc)) from None
     last = CrawlState(get_store().engine).last_runs()
     for name, entry in sorted(sources.items()):
         run = last.get(name)
@@ -213,9 +200,7 @@ def crawls_show(
     """One crawl's report: counts, failures by reason with URLs, rejected rows."""
     run = CrawlState(get_store().engine).run(run_id)
     if run is None:
-        with crawl_errors():
-            raise CrawlError(f"no crawl with id {run_id}")
-        return
+        raise NotFound(f"no crawl with id {run_id}")
     if as_json or (not run.report.get("pages_fetched") and run.status != "finished"):
         typer.echo(json.dumps(run.report or {"status": run.status}, ensure_ascii=False, indent=2))
         return
@@ -235,11 +220,10 @@ def portal_serve(
     ``scenehub crawl --source sample-portal --base-url URL``."""
     from crawlers.sample_portal.server import make_server, serve_until_interrupted
 
-    with crawl_errors():
-        try:
-            server = make_server(host, port, scale)
-        except OSError as exc:
-            raise CrawlError(f"cannot listen on {host}:{port}: {exc}") from None
+    try:
+        server = make_server(host, port, scale)
+    except OSError as exc:
+        raise CrawlError(f"cannot listen on {host}:{port}: {exc}") from None
     typer.echo(f"sample portal at http://{host}:{server.server_address[1]} (Ctrl-C stops)")
     serve_until_interrupted(server)
 

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.commands.common import EmbedderOption, make_matcher
+from api.commands.common import EmbedderOption, make_matcher, reads_records
 from api.deps import get_store
 from api.services import loop_board
 from api.services import loop_figures as figures
@@ -43,11 +43,13 @@ def _show(title: str, rows: list[Any], as_json: bool) -> None:
     Console().print(table)
 
 
+@reads_records
 def funnel(by: ByOption = GroupBy.DOMAIN, as_json: JsonOption = False) -> None:
     """published → answered → shortlisted → contracted → delivered, median days between."""
     _show(f"funnel by {by.value}", figures.funnel(get_store(), by, operator=True), as_json)
 
 
+@reads_records
 def supply(
     by: ByOption = GroupBy.DOMAIN,
     threshold: ThresholdOption = 0.5,
@@ -77,6 +79,7 @@ MaxScenes = Annotated[
 ]
 
 
+@reads_records
 def unanswered(
     days: Annotated[int, typer.Option("--days", min=0, max=3650)] = 14,
     threshold: ThresholdOption = 0.5,
@@ -98,6 +101,7 @@ class Table_(StrEnum):
     SUPPLY = "supply"
 
 
+@reads_records
 def export(
     out: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.")],
     table: Annotated[Table_, typer.Option("--table")] = Table_.FUNNEL,

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import EmbedderOption, make_matcher, with_filters
+from api.commands.common import EmbedderOption, make_matcher, reads_records, with_filters
 from api.deps import get_store
 from api.services import matching as service
 from api.services.errors import InvalidInput
@@ -66,6 +66,7 @@ def print_matches(matches: list[Match], as_json: bool) -> None:
             typer.echo(f"      near-identical entries folded in: {listed}")
 
 
+@reads_records
 def index(embedder: EmbedderOption = None) -> None:
     """Build or update the scene and capability indexes from the store.
 
@@ -93,6 +94,7 @@ def index(embedder: EmbedderOption = None) -> None:
         typer.echo(f"{kind.value}: {report.summary()} ({get_store().count(kind)} indexed)")
 
 
+@reads_records
 @with_filters
 def match(
     filters: RecordFilter,

@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.deps import empty_store_note, get_store
-from api.services.errors import InvalidInput, NotFound
+from api.commands.common import reads_records
+from api.deps import get_store
+from api.services.errors import InvalidInput
 from core.export import ExportFormat, record_to_json, write_records
 from core.records import RecordKind, StoredRecord
-from core.store import RecordNotFound
 
 KindOption = Annotated[RecordKind | None, typer.Option(help="scene or capability; default both.")]
 
@@ -46,6 +46,7 @@ def _print_table(records: list[StoredRecord], title: str) -> None:
     Console().print(table)
 
 
+@reads_records
 def list_records(
     kind: KindOption = None,
     limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
@@ -59,27 +60,23 @@ def list_records(
             break
     total = store.count(kind)
     _print_table(records, f"{len(records)} of {total} records")
-    if not total:
-        typer.echo(empty_store_note(store), err=True)
 
 
+@reads_records
 def show(
     record_id: Annotated[str, typer.Argument(metavar="ID")],
     history: Annotated[bool, typer.Option("--history", help="Print every version.")] = False,
 ) -> None:
     """Print one record as JSON (with --history: every version, oldest first)."""
     store = get_store()
-    try:
-        versions = store.history(record_id) if history else [store.get(record_id)]
-    except RecordNotFound as exc:
-        message = str(exc) if store.count() else f"{exc}; {empty_store_note(store)}"
-        raise NotFound(message) from exc
+    versions = store.history(record_id) if history else [store.get(record_id)]
     payload: object = [record_to_json(v) for v in versions]
     if not history:
         payload = record_to_json(versions[0]) | {"seen_at": store.sources(record_id)}
     typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=_iso))
 
 
+@reads_records
 def export(
     kind: KindOption = None,
     fmt: Annotated[RecordFormat, typer.Option("--format")] = RecordFormat.JSONL,
@@ -88,10 +85,7 @@ def export(
     ] = None,
 ) -> None:
     """Export current records with every field; external ids are kept."""
-    store = get_store()
-    if not store.count(kind):
-        typer.echo(empty_store_note(store), err=True)
-    records = store.iter_records(kind=kind)
+    records = get_store().iter_records(kind=kind)
     if output is None:
         write_records(records, sys.stdout, _EXPORT[fmt])
         return

@@ -75,11 +75,24 @@ class NotReady(ServiceError):
     kind = "not_ready"
 
 
+class CrawlFailed(ServiceError):
+    """A crawl that did not do its job; it keeps the crawl's own exit status (see
+    ``crawlers.errors.EXIT_CODES``: scripts and the scheduler tell the reasons apart)."""
+
+    status_code = 502
+    kind = "crawl_failed"
+
+    def __init__(self, message: str, *, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 @contextmanager
 def translate() -> Iterator[None]:
     """Map the engines' own errors onto the service's, once for every caller."""
     from contrib.errors import ContribError, RankingError
     from core.store import RecordNotFound
+    from crawlers.errors import CrawlError, CrawlOptionsError
     from matching.embedders import EmbedderError
     from matching.errors import MatchingError, UnknownRecord
 
@@ -93,3 +106,7 @@ def translate() -> Iterator[None]:
         raise InvalidInput(str(exc)) from exc
     except ContribError as exc:
         raise InvalidInput(str(exc)) from exc
+    except CrawlOptionsError as exc:
+        raise UsageError(str(exc)) from exc
+    except CrawlError as exc:
+        raise CrawlFailed(str(exc), exit_code=exc.exit_code) from exc

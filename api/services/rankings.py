@@ -29,6 +29,14 @@ def categories(config: Path | None = None) -> list[str]:
         return sorted(load_config(config)[0].categories)
 
 
+def check_category(category: str, config: Path | None = None) -> None:
+    """Refuse a name outside the award categories, before anything looks for snapshots: the
+    API, the pages and the CLI say the same thing for it, with or without data."""
+    known = categories(config)
+    if category not in known:
+        raise UnknownChoice(f"unknown category {category!r}; known: {', '.join(known)}")
+
+
 def ranking(
     store: RecordStore,
     category: str,
@@ -38,9 +46,7 @@ def ranking(
     record: bool = False,
 ) -> RankingRun:
     """Rank one category; ``record`` keeps the run for the committee (CLI rank/export)."""
-    known = categories(config)
-    if category not in known:
-        raise UnknownChoice(f"unknown category {category!r}; known: {', '.join(known)}")
+    check_category(category, config)
     try:
         with translate():
             return run_ranking(store.engine, category, as_of, config, record=record)
@@ -123,8 +129,8 @@ def evidence(
     """One firm's evidence pack (components, monthly series per repo, flags, awards, the
     recorded decisions); ``category`` keeps only that category's part."""
     authorize(who, Action.EVIDENCE_READ)
-    if category is not None and category not in categories():
-        raise UnknownChoice(f"unknown category {category!r}; known: {', '.join(categories())}")
+    if category is not None:
+        check_category(category)
     _check_enterprise(store, enterprise)
     try:
         with translate():
@@ -162,8 +168,8 @@ def add_review(
             raise InvalidInput(f"{name} is empty: every decision says what and why", field=name)
         if len(value) > MAX_REVIEW_CHARS:
             raise InvalidInput(f"{name} has at most {MAX_REVIEW_CHARS} characters", field=name)
-    if category is not None and category not in categories():
-        raise UnknownChoice(f"unknown category {category!r}; known: {', '.join(categories())}")
+    if category is not None:
+        check_category(category)
     _check_enterprise(store, enterprise)
     if run_id is not None:
         from core.models.contrib import ContribRankingRunRow

@@ -77,6 +77,24 @@ def test_unknown_category_and_format_are_clear_errors(cli_env: Path, runner: Cli
     assert result.exit_code == 1 and "no complete snapshot" in result.output
 
 
+def test_unknown_category_reads_the_same_on_the_cli_and_the_api(
+    cli_env: Path, runner: CliRunner
+) -> None:
+    """With no snapshot at all, a bogus category is still an unknown category (not "no complete
+    snapshot"), and the CLI says it in the API's words: one check, made first."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app()) as client:
+        answers = [client.get("/api/v1/rankings/bogus"), client.get("/rankings/bogus")]
+    expected = "unknown category 'bogus'; known: datasets, models, operators"
+    assert [(a.status_code, a.json()["detail"][0]["msg"]) for a in answers] == [(404, expected)] * 2
+    for args in (["rank"], ["export", "--format", "csv"]):
+        result = runner.invoke(app, ["contrib", *args, "--category", "bogus"])
+        assert result.exit_code == 2 and f"error: {expected}" in result.output, result.output
+
+
 def test_broken_registry_imports_nothing(cli_env: Path, runner: CliRunner) -> None:
     result = runner.invoke(
         app, ["contrib", "registry", "import", str(DATA / "registry_broken.csv")]

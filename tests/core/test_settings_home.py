@@ -55,3 +55,25 @@ def test_reading_an_empty_store_says_which_store(home: Path, runner: CliRunner) 
     for args in (["records", "list"], ["records", "export"], ["records", "show", "S-1"]):
         result = runner.invoke(app, args)
         assert f"the store is empty: SQLite file {store_file}" in result.stderr, args
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["index"],
+        ["match", "--text", "智慧交通", "--against", "capability"],
+        ["match", "--scene", "S-1"],
+        ["alerts"],
+        ["loop", "funnel"],
+    ],
+    ids=["index", "match-text", "match-scene", "alerts", "loop-funnel"],
+)
+def test_every_command_reading_records_says_which_store_when_empty(
+    home: Path, runner: CliRunner, args: list[str]
+) -> None:
+    """The note is given by the one decorator every record-reading command wears, on success
+    (after the output) and on failure (in the one error line)."""
+    result = runner.invoke(app, args)
+    assert f"the store is empty: SQLite file {home / 'scenehub.db'}" in result.stderr, result.output
+    if result.exit_code:
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1

@@ -104,7 +104,11 @@ def test_iter_records_pages_through_everything(store: RecordStore) -> None:
     seen = [r.id for r in store.iter_records(kind="scene", batch_size=100)]
     assert seen == sorted(r.id for r in records if r.id)
     assert store.count("capability") == 0
-    assert len(store.content_hashes("scene")) == 1234
+    keys = store.index_keys("scene")
+    assert len(keys) == 1234 and set(keys) == set(seen)
+    # change detection has one reader: the index's keys (content hash + sources); the
+    # test-only ``content_hashes`` it duplicated is gone
+    assert not hasattr(store, "content_hashes")
 
 
 def test_first_seen_window_is_half_open(store: RecordStore) -> None:

@@ -153,18 +153,20 @@ def test_sample_portal_port_in_use(runner: CliRunner, cli_env: Path) -> None:
 
 
 def test_crawl_is_a_function_with_one_way_to_fail(cli_env: Path) -> None:
-    """Commands are module-level functions; a CrawlError is the one way they fail."""
-    import typer
+    """Commands are module-level functions; a CrawlError is the one way they fail, mapped to
+    ``error: …`` and its own exit status by the idiom every command shares (translate)."""
+    from api.commands.crawl import crawl
+    from api.services.errors import ServiceError, translate
+    from crawlers.errors import CrawlOptionsError, NothingFound, StartPagesFailed
 
-    from api.commands.crawl import crawl, crawl_errors
-    from crawlers.errors import NothingFound
-
-    with pytest.raises(typer.Exit) as stopped:
+    with pytest.raises(CrawlOptionsError):
         crawl(url="http://127.0.0.1:1/", source="sample-portal")
-    assert stopped.value.exit_code == 2
-    with pytest.raises(typer.Exit) as stopped, crawl_errors():
-        raise NothingFound("no items found")
-    assert stopped.value.exit_code == 4
+    for error, status in ((CrawlOptionsError, 2), (StartPagesFailed, 3), (NothingFound, 4)):
+        with pytest.raises(ServiceError) as mapped, translate():
+            raise error("the reason")
+        assert (mapped.value.exit_code, str(mapped.value)) == (status, "the reason")
+    result = CliRunner().invoke(app, ["crawl", "http://127.0.0.1:1/", "--source", "x"])
+    assert result.exit_code == 2 and result.output.startswith("error: ")
 
 
 def test_the_serve_loop_closes_its_socket_on_ctrl_c() -> None:
