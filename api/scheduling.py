@@ -71,14 +71,15 @@ def run_crawl(source: str) -> dict[str, Any]:
 
 
 def refresh_index(settings: Settings) -> dict[str, str]:
-    """Bring the scene and capability indexes up to date with the store (incremental)."""
+    """Bring the scene and capability indexes up to date with the store (incremental), through
+    the one index builder the API's refresher and ``scenehub index`` use: one builder at a
+    time (a file lock), readers switch to the new index only once it is complete."""
+    from api.services.index import build_index, load_embedder
     from core.store import RecordStore
-    from matching.embedders import make_embedder
-    from matching.engine import Matcher
 
     store = RecordStore.from_settings(settings)
-    matcher = Matcher(store, settings.home, make_embedder(settings.embedder))
-    reports = matcher.build()
+    reports = build_index(store, settings.home, load_embedder(settings.embedder))
+    assert reports is not None  # wait=True: the lock is waited for, never skipped
     return {kind.value: report.summary() for kind, report in reports.items()}
 
 

@@ -324,3 +324,36 @@ def test_a_crawl_job_refreshes_the_index_and_queues_alerts(
     history = JobLedger(store.engine).history("crawl:hz")
     assert history[0].detail["index"]["scene"].startswith("1 added")
     store.engine.dispose()
+
+
+def test_the_scheduled_index_refresh_waits_for_the_one_builder(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scheduler builds through the same lock as the API's refresher and `scenehub index`:
+    while another builder holds it, the job's refresh does not start building."""
+    import threading
+
+    import api.scheduling as scheduling
+    import api.services.index as index_service
+
+    built: list[float] = []
+
+    class FakeMatcher:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def build(self) -> dict[object, object]:
+            built.append(1.0)
+            return {}
+
+    monkeypatch.setattr(index_service, "Matcher", FakeMatcher)
+    monkeypatch.setattr(index_service, "load_embedder", lambda spec: object())
+    settings = get_settings()
+    with index_service.builder_lock(settings.home) as got:
+        assert got
+        job = threading.Thread(target=scheduling.refresh_index, args=(settings,))
+        job.start()
+        job.join(timeout=1.0)
+        assert job.is_alive() and built == []  # waiting on the builder lock
+    job.join(timeout=10)
+    assert not job.is_alive() and built == [1.0]
