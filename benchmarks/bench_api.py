@@ -94,16 +94,14 @@ def serve(home: Path, port: int) -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "-m",
-            "uvicorn",
-            "api.app:app",
+            "api.cli",
+            "serve",  # the user's path: scenehub serve (uvicorn, TCP_NODELAY per connection)
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
             "--workers",
             "2",
-            "--log-level",
-            "warning",
         ],
         cwd=root,
         env=env,

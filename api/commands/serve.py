@@ -25,7 +25,16 @@ def free_port(host: str, start: int, tries: int = 20) -> int:
 def run_server(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
-    uvicorn.run("api.app:app", host=host, port=port, workers=workers, log_level="warning")
+    from api.http_protocol import NoDelayH11Protocol
+
+    uvicorn.run(
+        "api.app:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        http=NoDelayH11Protocol,
+    )
 
 
 def serve(
