@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from core.records import RecordKind
+from core.records import RecordKind, StoredRecord
 from core.store import RecordNotFound, RecordStore
 from matching.embedders import CachedEmbedder, Embedder, EmbeddingCache
 from matching.errors import IndexCorrupt, NoCandidates, NothingToSearch, QueryError, UnknownRecord
@@ -140,7 +140,24 @@ class Matcher:
             record = self.store.get(record_id)
         except RecordNotFound as exc:
             raise UnknownRecord(f"no record with id {record_id!r} in the store") from exc
+        return self.match_stored(
+            record, top_k=top_k, filters=filters, legs=legs, collapse=collapse, depth=depth
+        )
+
+    def match_stored(
+        self,
+        record: StoredRecord,
+        *,
+        top_k: int = 10,
+        filters: Filters | None = None,
+        legs: tuple[str, ...] = LEGS,
+        collapse: bool = True,
+        depth: int = 100,
+    ) -> list[Match]:
+        """:meth:`Matcher.match_record` for a record the caller has already read."""
         query = Query.from_record(record)
+        # embedded once by the index builder; a version not indexed yet is embedded here
+        query.vector = self.corpus(record.kind).query_vector_of(record)
         corpus = self.corpus(OTHER_SIDE[record.kind])  # once: a second sync would drop its report
         check_candidates(corpus, filters)
         return rank(

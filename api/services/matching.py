@@ -12,7 +12,7 @@ from enum import StrEnum
 from api.services.errors import InvalidInput, NotFound, translate
 from api.services.filters import RecordFilter, check_text
 from api.services.policy import Principal
-from api.services.records import closed_to_answers, get_record, hidden_ids
+from api.services.records import closed_to_answers, get_stored, hidden_ids
 from core.records import RecordKind
 from matching.engine import Matcher
 from matching.search import LEGS, Match
@@ -51,15 +51,15 @@ def match_record(
     _check_top_k(top_k, max_top_k)
     facet_filters = (filters or RecordFilter()).to_filters()
     try:
-        record = get_record(matcher.store, record_id, who=who)
+        record = get_stored(matcher.store, record_id, who=who)
     except NotFound as exc:
         raise NotFound(f"no record with id {record_id!r} in the store") from exc
     if expect is not None and record.kind is not expect:
         raise NotFound(f"{record_id} is a {record.kind.value}, not a {expect.value}")
     hidden = hidden_ids(matcher.store, who) | closed_to_answers(matcher.store, filters)
     with translate():
-        found = matcher.match_record(
-            record_id,
+        found = matcher.match_stored(
+            record,
             top_k=top_k + min(len(hidden), 100),
             filters=facet_filters,
             legs=legs.legs,

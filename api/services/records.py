@@ -201,6 +201,20 @@ def get_record(
     return found[0]
 
 
+def get_stored(store: RecordStore, record_id: str, *, who: Principal | None = None) -> StoredRecord:
+    """The stored record itself when ``who`` may see it (no public model built): for matching."""
+    with store.session() as session:
+        visible = session.scalar(
+            _with_status(select(RecordRow.id), who).where(RecordRow.id == record_id)
+        )
+    if visible is None:
+        raise NotFound(f"no record with id {record_id!r}")
+    try:
+        return store.get(record_id)
+    except RecordNotFound as exc:  # pragma: no cover - records are never deleted
+        raise NotFound(f"no record with id {record_id!r}") from exc
+
+
 def record_history(
     store: RecordStore,
     record_id: str,

@@ -79,8 +79,12 @@ class EmbeddingCache:
 class CachedEmbedder:
     """An :class:`Embedder` whose passages go through an :class:`EmbeddingCache`.
 
-    Queries are not cached: they are one-off and cheap. ``misses`` counts passages that
-    really went through the model, which tests and benchmarks use as evidence.
+    Free-text queries are not cached: they are one-off, and a search must not write.
+    :meth:`CachedEmbedder.encode_record_queries` is the query side of stored records,
+    which the index builder embeds once so that matching a record never runs the model
+    in a request.
+    ``misses`` counts texts that really went through the model, which tests and
+    benchmarks use as evidence.
     """
 
     def __init__(
@@ -103,8 +107,17 @@ class CachedEmbedder:
         return self.inner.encode_queries(texts)
 
     def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._cached(texts, self.name, self.inner.encode_passages)
+
+    def encode_record_queries(self, texts: Sequence[str]) -> Vectors:
+        """Query-side vectors of record texts, cached apart from their passage vectors."""
+        return self._cached(texts, f"{self.name}#query", self.inner.encode_queries)
+
+    def _cached(
+        self, texts: Sequence[str], namespace: str, encode: Callable[[Sequence[str]], Vectors]
+    ) -> Vectors:
         hashes = [text_hash(text) for text in texts]
-        found = self.cache.get_many(self.name, hashes, self.dim)
+        found = self.cache.get_many(namespace, hashes, self.dim)
         todo = {
             digest: text for digest, text in zip(hashes, texts, strict=True) if digest not in found
         }
@@ -112,9 +125,9 @@ class CachedEmbedder:
         done = 0
         for start in range(0, len(pending), self._batch):
             chunk = pending[start : start + self._batch]
-            vectors = self.inner.encode_passages([text for _, text in chunk])
+            vectors = encode([text for _, text in chunk])
             fresh = [(digest, vectors[i]) for i, (digest, _) in enumerate(chunk)]
-            self.cache.put_many(self.name, fresh)
+            self.cache.put_many(namespace, fresh)
             found.update(fresh)
             done += len(chunk)
             self.misses += len(chunk)

@@ -73,6 +73,13 @@ class VectorIndex:
     def reconstruct(self, key: int) -> npt.NDArray[np.float32]:
         return np.asarray(self._index.reconstruct(int(key)), dtype=np.float32)
 
+    def reconstruct_many(self, keys: Keys) -> npt.NDArray[np.float32]:
+        """The stored vectors of ``keys``, one row each, in their order."""
+        keys = np.ascontiguousarray(keys, dtype=np.int64)
+        if not len(keys):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_batch(keys), dtype=np.float32)
+
     def search(
         self, query: npt.NDArray[np.float32], k: int, allowed: Keys | None = None
     ) -> tuple[Keys, npt.NDArray[np.float32]]:

@@ -158,6 +158,26 @@ def test_match_never_touches_the_index(client: TestClient, world: World, api_hom
     assert created["id"] in {m["id"] for m in found}
 
 
+def test_an_edit_not_yet_indexed_is_matched_by_its_new_text(
+    client: TestClient, world: World
+) -> None:
+    """The index's query vector is of the old text: the request embeds the new one instead."""
+    dense = {"legs": "dense"}  # the leg that reads the vector
+    before = client.get(f"/api/v1/match/scene/{world.scene_a}", params=dense).json()
+    assert before[0]["id"] == world.cap_a  # 门诊导诊 -> 智能导诊系统
+    folder = get_reader().folder(RecordKind.SCENE)
+    stamp = (folder / "manifest.json").stat().st_mtime_ns
+    patched = client.patch(
+        f"/api/v1/scenes/{world.scene_a}",
+        json={"title": "占道经营识别", "description": "视频识别占道经营与违章停车"},
+        headers=auth(world, "pub_a"),
+    )
+    assert patched.status_code == 200, patched.text
+    after = client.get(f"/api/v1/match/scene/{world.scene_a}", params=dense).json()
+    assert after[0]["id"] == world.cap_b  # 城管视频识别: the new text, not the indexed one
+    assert (folder / "manifest.json").stat().st_mtime_ns == stamp  # and nothing was rebuilt
+
+
 def test_no_index_yet_is_503_not_a_rebuild(home: Path) -> None:
     from api.app import create_app
     from api.services.index import IndexReader

@@ -44,11 +44,25 @@ def test_search_then_scene_with_reasons(client: TestClient) -> None:
 
 
 def test_security_headers_everywhere(client: TestClient) -> None:
-    for path in ("/scenes", "/api/v1/scenes", "/login", "/static/style.css"):
-        headers = client.get(path).headers
+    for path, status in (
+        ("/scenes", 200),
+        ("/api/v1/scenes", 200),
+        ("/login", 200),
+        ("/static/style.css", 200),
+        ("/api/v1/scenes/NO-SUCH-ID", 404),  # errors too
+        ("/api/v1/scenes?limit=0", 422),
+        ("/scenes/NO-SUCH-ID", 404),
+    ):
+        response = client.get(path, follow_redirects=False)
+        headers = response.headers
+        assert response.status_code == status, path
         assert "frame-ancestors 'none'" in headers["content-security-policy"], path
         assert "script-src 'self';" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers.get_list("content-security-policy") == [headers["content-security-policy"]]
+    docs = client.get("/docs").headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in docs and "cdn.jsdelivr.net" in docs
 
 
 def test_crawled_and_entered_text_is_escaped(client: TestClient, world: World) -> None:

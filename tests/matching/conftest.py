@@ -28,6 +28,7 @@ class BigramEmbedder:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.query_calls = 0  # of ``calls``, the texts embedded as queries
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
         self.calls += len(texts)
@@ -39,6 +40,7 @@ class BigramEmbedder:
         return normalise_rows(out)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        self.query_calls += len(texts)
         return self._encode(texts)
 
     def encode_passages(self, texts: Sequence[str]) -> Vectors:

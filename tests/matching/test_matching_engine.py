@@ -10,6 +10,7 @@ from matching.embedders import CachedEmbedder, EmbeddingCache
 from matching.engine import Matcher
 from matching.errors import FilterError, QueryError
 from matching.facets import Filters
+from matching.search import Query, rank
 
 
 def matcher_for(store: RecordStore, home: Path, embedder) -> Matcher:  # type: ignore[no-untyped-def]
@@ -20,7 +21,8 @@ def test_build_then_sync_only_touches_changes(small_store, tmp_path, bigram_embe
     m = matcher_for(small_store, tmp_path, bigram_embedder)
     reports = m.build()
     assert len(reports[RecordKind.CAPABILITY].added) == 6
-    assert bigram_embedder.calls == 8
+    # 8 records (6 capabilities, 2 scenes), each embedded once as a passage, once as a query
+    assert bigram_embedder.calls == 16 and bigram_embedder.query_calls == 8
 
     # change one capability, remove none, add one
     changed = (
@@ -31,11 +33,13 @@ def test_build_then_sync_only_touches_changes(small_store, tmp_path, bigram_embe
     added = Record(id="C7", kind=RecordKind.CAPABILITY, title="仓储AGV调度", org="己物流")
     small_store.upsert_many([changed, added])
     m2 = matcher_for(small_store, tmp_path, bigram_embedder)
-    before = bigram_embedder.calls
+    before, queries_before = bigram_embedder.calls, bigram_embedder.query_calls
     corpus = m2.corpus(RecordKind.CAPABILITY)
     report = m2.reports[RecordKind.CAPABILITY]
     assert report.updated == ["C3"] and report.added == ["C7"] and not report.removed
-    assert bigram_embedder.calls - before == 2  # only the changed and the new record
+    assert report.embedded == 2  # passages: only the changed and the new record
+    assert bigram_embedder.calls - before == 4  # and their query sides
+    assert bigram_embedder.query_calls - queries_before == 2
     assert len(corpus) == 7 and len(corpus.vectors) == 7 and len(corpus.lexical) == 7
     hits = m2.match_text("鸟巢", RecordKind.CAPABILITY, top_k=1)
     assert hits[0].id == "C3"
@@ -47,7 +51,7 @@ def test_unchanged_text_is_never_embedded_twice(small_store, tmp_path, bigram_em
     matcher_for(small_store, tmp_path / "a", first).build()
     second = CachedEmbedder(bigram_embedder, cache)
     matcher_for(small_store, tmp_path / "b", second).build()  # fresh index folder, same cache
-    assert first.misses == 8 and second.misses == 0
+    assert first.misses == 16 and second.misses == 0  # 8 passages + 8 record queries
 
 
 def test_corrupt_index_is_rebuilt_not_trusted(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +70,32 @@ def test_corrupt_index_is_rebuilt_not_trusted(small_store, tmp_path, bigram_embe
     assert m3.reports[RecordKind.CAPABILITY].rebuilt_reason is None
 
 
-@pytest.mark.parametrize("damage", ["manifest", "rows", "truncate"])
+def test_matching_a_stored_record_runs_no_model(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    m.build()
+    before = bigram_embedder.query_calls
+    found = m.match_record("S1", top_k=3, collapse=False)
+    assert bigram_embedder.query_calls == before  # the index holds S1's query vector
+    # the same ranking as embedding the scene's text now
+    corpus = m.corpus(RecordKind.CAPABILITY)
+    fresh = rank(corpus, Query.from_record(small_store.get("S1")), top_k=3, collapse=False)
+    assert bigram_embedder.query_calls == before + 1
+    assert [(x.id, x.score) for x in found] == [(x.id, x.score) for x in fresh]
+
+
+def test_unindexed_version_has_no_query_vector(small_store, tmp_path, bigram_embedder) -> None:  # type: ignore[no-untyped-def]
+    m = matcher_for(small_store, tmp_path, bigram_embedder)
+    m.build()
+    scenes = m.corpus(RecordKind.SCENE)
+    assert scenes.query_vector_of(small_store.get("S1")) is not None
+    edited = small_store.get("S1").to_record().model_copy(update={"description": "输电线路鸟巢"})
+    small_store.upsert_many([edited])
+    # the loaded corpus predates the edit: its vector is of the old text, so none is offered
+    assert scenes.query_vector_of(small_store.get("S1")) is None
+    assert scenes.query_vector_of(small_store.get("S2")) is not None
+
+
+@pytest.mark.parametrize("damage", ["manifest", "rows", "truncate", "queries"])
 def test_every_kind_of_damage_is_caught(small_store, tmp_path, bigram_embedder, damage) -> None:  # type: ignore[no-untyped-def]
     m = matcher_for(small_store, tmp_path, bigram_embedder)
     m.build()
@@ -75,6 +104,9 @@ def test_every_kind_of_damage_is_caught(small_store, tmp_path, bigram_embedder, 
         (folder / "manifest.json").write_text("{", encoding="utf-8")
     elif damage == "rows":
         (folder / "rows.json").write_text('{"ids": []}', encoding="utf-8")
+    elif damage == "queries":
+        data = (folder / "queries.npy").read_bytes()
+        (folder / "queries.npy").write_bytes(data[:-64])
     else:
         data = (folder / "lexical.npz").read_bytes()
         (folder / "lexical.npz").write_bytes(data[: len(data) // 2])
