@@ -58,7 +58,15 @@ def run_server(host: str, port: int, workers: int = 1) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Worker processes; each gets cores ÷ N native threads (OMP/OpenBLAS/MKL) "
+            "unless those variables are set.",
+        ),
+    ] = 1,
     with_scheduler: Annotated[
         bool,
         typer.Option("--with-scheduler", help="Also run `scenehub scheduler` in this process."),
