@@ -227,14 +227,16 @@ def test_two_scheduler_processes_run_each_slot_once(pg_url: str, tmp_path: Path)
     errs = [p.communicate(timeout=120)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), [e[-1500:] for e in errs]
     lines = [line.split() for line in out.read_text().splitlines()]
-    pids = {int(p) for _, _, p in lines}
     probes = [float(t) for name, t, _ in lines if name == "probe"]
     slots = Counter(int(t // 2) for t in probes)
     assert len(slots) >= 3 and set(slots.values()) == {1}, slots  # every 2 s slot once
     with store.session() as s:
         rows = s.scalars(select(JobRunRow).where(JobRunRow.job == "probe")).all()
         assert len([r for r in rows if r.status == "finished"]) == len(probes)
-        assert len({r.owner for r in rows}) == 2 and len(pids) == 2  # both took part
+        # both took part: each ran or was refused some slot (which one wins a slot is a race,
+        # so one process may win every probe slot of a short run)
+        every = s.scalars(select(JobRunRow).where(JobRunRow.job.in_(["probe", "slow"]))).all()
+        assert len({r.owner for r in every}) == 2, {(r.job, r.status, r.owner) for r in every}
         slow = s.scalars(select(JobRunRow).where(JobRunRow.job == "slow")).all()
         assert any(r.status == "skipped" for r in slow)
     # the slow job (2.5 s, due every second) never ran twice at once, across both processes

@@ -1,5 +1,6 @@
 """The engine over a real store: incremental sync, persistence, corruption, filters, collapse."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,7 @@ def test_unindexed_version_has_no_query_vector(small_store, tmp_path, bigram_emb
     assert scenes.query_vector_of(small_store.get("S2")) is not None
 
 
-@pytest.mark.parametrize("damage", ["manifest", "rows", "truncate", "queries"])
+@pytest.mark.parametrize("damage", ["manifest", "rows", "truncate", "queries", "old_format"])
 def test_every_kind_of_damage_is_caught(small_store, tmp_path, bigram_embedder, damage) -> None:  # type: ignore[no-untyped-def]
     m = matcher_for(small_store, tmp_path, bigram_embedder)
     m.build()
@@ -107,11 +108,17 @@ def test_every_kind_of_damage_is_caught(small_store, tmp_path, bigram_embedder, 
     elif damage == "queries":
         data = (folder / "queries.npy").read_bytes()
         (folder / "queries.npy").write_bytes(data[:-64])
+    elif damage == "old_format":  # written before query vectors were stored (format 2)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest["format"] = 2
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        (folder / "queries.npy").unlink()
     else:
         data = (folder / "lexical.npz").read_bytes()
         (folder / "lexical.npz").write_bytes(data[: len(data) // 2])
     m2 = matcher_for(small_store, tmp_path, bigram_embedder)
-    assert len(m2.corpus(RecordKind.CAPABILITY)) == 6
+    corpus = m2.corpus(RecordKind.CAPABILITY)
+    assert len(corpus) == 6 and len(corpus.query_vectors) == 6
     assert m2.reports[RecordKind.CAPABILITY].rebuilt_reason
 
 
