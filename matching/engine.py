@@ -127,7 +127,7 @@ class Matcher:
 
     def match_record(
         self,
-        record_id: str,
+        record: str | StoredRecord,
         *,
         top_k: int = 10,
         filters: Filters | None = None,
@@ -135,26 +135,15 @@ class Matcher:
         collapse: bool = True,
         depth: int = 100,
     ) -> list[Match]:
-        """Capabilities for a scene, or scenes for a capability; same scorer both ways."""
-        try:
-            record = self.store.get(record_id)
-        except RecordNotFound as exc:
-            raise UnknownRecord(f"no record with id {record_id!r} in the store") from exc
-        return self.match_stored(
-            record, top_k=top_k, filters=filters, legs=legs, collapse=collapse, depth=depth
-        )
+        """Capabilities for a scene, or scenes for a capability; same scorer both ways.
 
-    def match_stored(
-        self,
-        record: StoredRecord,
-        *,
-        top_k: int = 10,
-        filters: Filters | None = None,
-        legs: tuple[str, ...] = LEGS,
-        collapse: bool = True,
-        depth: int = 100,
-    ) -> list[Match]:
-        """:meth:`Matcher.match_record` for a record the caller has already read."""
+        ``record`` is an id, or the record itself when the caller has already read it.
+        """
+        if isinstance(record, str):
+            try:
+                record = self.store.get(record)
+            except RecordNotFound as exc:
+                raise UnknownRecord(f"no record with id {record!r} in the store") from exc
         query = Query.from_record(record)
         # embedded once by the index builder; a version not indexed yet is embedded here
         query.vector = self.corpus(record.kind).query_vector_of(record)

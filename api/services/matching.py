@@ -58,7 +58,7 @@ def match_record(
         raise NotFound(f"{record_id} is a {record.kind.value}, not a {expect.value}")
     hidden = hidden_ids(matcher.store, who) | closed_to_answers(matcher.store, filters)
     with translate():
-        found = matcher.match_stored(
+        found = matcher.match_record(
             record,
             top_k=top_k + min(len(hidden), 100),
             filters=facet_filters,
