@@ -7,6 +7,8 @@ when ``SCENEHUB_DATABASE_URL`` names one. The schema is always created by Alembi
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -46,11 +48,30 @@ class Base(DeclarativeBase):
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    ensure_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def ensure_wal(cursor: Any, *, attempts: int = 40) -> None:
+    """Switch the file to WAL unless it is already (the mode is stored in the file).
+
+    The switch needs an exclusive lock, and when two processes open a new file at once (one
+    already migrating it) SQLite refuses one of them at once, without its busy wait, to
+    avoid a deadlock: "database is locked". So look again and retry for a while.
+    """
+    for attempt in range(attempts):
+        try:
+            if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(min(1.0, 0.05 * (attempt + 1)))
 
 
 def make_engine(url: str) -> Engine:
