@@ -126,14 +126,10 @@ def migration_lock(engine: Engine) -> Iterator[None]:
         if not database or database == ":memory:":
             yield
             return
-        import fcntl
+        from core.filelock import file_lock
 
-        with open(f"{database}.migrate.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(Path(f"{database}.migrate.lock")):
+            yield
         return
     if engine.dialect.name != "postgresql":
         yield

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import os
 import socket
@@ -29,6 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
+from core.filelock import file_lock
 from core.models.jobs import JobRunRow
 
 JobResult = str | dict[str, Any] | None
@@ -114,18 +114,8 @@ class JobLedger:
         database = self.engine.url.database or ""
         folder = Path(database).parent if database and database != ":memory:" else Path(".")
         slug = hashlib.sha256(job.encode()).hexdigest()[:16]
-        path = folder / "locks" / f"job-{slug}.lock"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        with file_lock(folder / "locks" / f"job-{slug}.lock", wait=False) as got:
+            yield got
 
     # -- claims and runs ---------------------------------------------------------------
 

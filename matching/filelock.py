@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.filelock import file_lock
+
 
 @contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
-    """Serialise swaps of ``folder`` across processes (POSIX ``flock``)."""
-    lock_path = folder.with_name(folder.name + ".lock")
-    with lock_path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """Serialise swaps of ``folder`` across processes."""
+    with file_lock(folder.with_name(folder.name + ".lock")):
+        yield

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from api.services.errors import NotReady, translate
+from core.filelock import file_lock
 from core.records import RecordKind
 from core.store import RecordStore
 from matching.embedders import Embedder, make_embedder
@@ -44,18 +44,8 @@ def load_embedder(spec: str) -> Embedder:
 @contextmanager
 def builder_lock(home: Path, *, wait: bool = True) -> Iterator[bool]:
     """Hold the one-builder lock; with ``wait=False`` yield False at once if it is taken."""
-    path = home / "index" / "build.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    with file_lock(home / "index" / "build.lock", wait=wait) as got:
+        yield got
 
 
 def build_index(
