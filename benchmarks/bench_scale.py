@@ -30,20 +30,7 @@ sys.path.insert(0, str(ROOT))
 PYTHON = sys.executable
 IDLE_CLOSE = 2.0  # seconds a worker waits on an empty queue before closing (in the wall time)
 
-
-def start_portal(scale: int) -> tuple[subprocess.Popen[str], str]:
-    portal = subprocess.Popen(
-        [PYTHON, "-m", "crawlers.sample_portal", "--port", "0", "--scale", str(scale), "--warm"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert portal.stdout is not None
-    url = portal.stdout.readline().strip()
-    if not url.startswith("http"):
-        portal.kill()
-        raise SystemExit(f"sample portal did not start: {url!r}")
-    return portal, url
+from bench_crawl import start_portal  # noqa: E402  - beside this file
 
 
 def fresh_store(database_url: str | None, tmp: Path, n: int) -> tuple[str, Any]:
