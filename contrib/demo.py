@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from contrib.pull import pull
 from contrib.ranking.awards import AwardRun
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import load_config
 from contrib.registry import load_registry
 from contrib.runs import run_awards
@@ -26,7 +27,7 @@ def sample_awards(
     """Pull the last ``months`` months of the sample hub (skipping ones already stored) and
     rank every category as of the latest, with the cap applied across categories."""
     say = progress or (lambda _line: None)
-    config, _ = load_config()
+    config, _ = load_config(components=REGISTRY)
     benchmarks = tuple(b.dataset for b in config.performance.benchmarks)
     handle = serve_in_thread(generate())
     try:

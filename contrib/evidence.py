@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from contrib.errors import RankingError
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import config_hash, load_config_text
 from contrib.ranking.context import Shared
 from contrib.ranking.inputs import load_inputs
@@ -25,7 +26,7 @@ from contrib.runs import compute_awards
 def evidence_pack(
     engine: Engine, enterprise: str, as_of: date | None = None, config_path: Path | None = None
 ) -> dict[str, Any]:
-    config, text = load_config_text(config_path)
+    config, text = load_config_text(config_path, REGISTRY)
     inputs = load_inputs(engine, as_of, config.window.months)
     registry = {e.name: e for e in inputs.accounts.registry.enterprises}
     if enterprise not in registry:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from contrib.errors import RankingError
 from contrib.ranking.awards import AwardRun, allocate
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import AwardConfig, config_hash, load_config_text, parse_config
 from contrib.ranking.context import Shared
 from contrib.ranking.inputs import RankingInputs, load_inputs, load_inputs_by_ids
@@ -64,7 +65,7 @@ def run_awards(
     *,
     record: bool = True,
 ) -> RecordedRun:
-    config, text = load_config_text(config_path)
+    config, text = load_config_text(config_path, REGISTRY)
     inputs = load_inputs(engine, as_of, config.window.months)
     award = compute_awards(inputs, config, text)
     run_id = _record(engine, award, inputs, config, text) if record else None
@@ -105,7 +106,7 @@ def run_ranking(
     record: bool = True,
 ) -> RankingRun:
     """One category's table, with tiers decided across all categories (the cap is global)."""
-    config, _ = load_config_text(config_path)
+    config, _ = load_config_text(config_path, REGISTRY)
     if category not in config.categories:
         raise RankingError(
             f"unknown category {category!r}; known: {', '.join(sorted(config.categories))}"
@@ -150,7 +151,7 @@ def replay_run(engine: Engine, run_id: int) -> ReplayReport:
     row = stored_run(engine, run_id)
     if row.config_text is None or row.window_months is None:
         raise RankingError(f"run {run_id} predates replayable runs (no config text recorded)")
-    config = parse_config(row.config_text, f"run {run_id} config")
+    config = parse_config(row.config_text, f"run {run_id} config", REGISTRY)
     inputs = load_inputs_by_ids(engine, list(row.snapshot_ids), row.window_months)
     output = award_json(compute_awards(inputs, config, row.config_text))
     now = library_versions()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from contrib.ranking.awards import allocate
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import AwardConfig, config_hash, load_config_text
 from contrib.ranking.context import Shared
 from contrib.ranking.inputs import load_inputs
@@ -71,7 +72,7 @@ def sensitivity(
     *,
     delta: float = 0.2,
 ) -> SensitivityTable:
-    config, text = load_config_text(config_path)
+    config, text = load_config_text(config_path, REGISTRY)
     digest = config_hash(text)
     inputs = load_inputs(engine, as_of, config.window.months)
     shared = Shared()

@@ -178,7 +178,7 @@ def pull_command(
         hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
         github_token=settings.github_token.get_secret_value() if settings.github_token else None,
     )
-    award_config, _ = load_config(config)
+    award_config, _ = load_config(config, REGISTRY)
     report = pull(
         engine,
         load_stored_registry(engine),

@@ -10,6 +10,7 @@ from typing import Any
 from api.services.errors import InvalidInput, NotFound, UnknownChoice, translate
 from api.services.policy import Action, Principal, authorize
 from contrib.evidence import evidence_pack
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import load_config
 from contrib.ranking.rank import RankingRun
 from contrib.review import (
@@ -26,7 +27,7 @@ from core.store import RecordStore
 
 def categories(config: Path | None = None) -> list[str]:
     with translate():
-        return sorted(load_config(config)[0].categories)
+        return sorted(load_config(config, REGISTRY)[0].categories)
 
 
 def check_category(category: str, config: Path | None = None) -> None:

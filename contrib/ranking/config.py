@@ -8,12 +8,20 @@ registry (:mod:`contrib.ranking.components`), so a typo is refused rather than s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
 
 from contrib.errors import ConfigError
 from core.schedule import ScheduleError, parse_schedule
@@ -138,9 +146,7 @@ class AwardConfig(_Strict):
     categories: dict[str, Category]
 
     @model_validator(mode="after")
-    def _check(self) -> AwardConfig:
-        from contrib.ranking.components import REGISTRY
-
+    def _check(self, info: ValidationInfo) -> AwardConfig:
         try:
             parse_schedule(self.pull_schedule)
         except ScheduleError as exc:
@@ -148,12 +154,11 @@ class AwardConfig(_Strict):
         for name, category in self.categories.items():
             if not category.weights or any(w < 0 for w in category.weights.values()):
                 raise ValueError(f"category {name}: weights must be present and non-negative")
-            unknown = sorted(set(category.weights) - set(REGISTRY))
-            if unknown:
-                raise ValueError(
-                    f"category {name}: unknown component(s) {', '.join(unknown)}; "
-                    f"known: {', '.join(sorted(REGISTRY))}"
-                )
+        components = (info.context or {}).get("components")
+        if components is not None:
+            problem = self.unknown_components(components)
+            if problem:
+                raise ValueError(problem)
         covered: list[int] = []
         for tier in self.awards.tiers:
             low, high = tier.positions
@@ -168,6 +173,18 @@ class AwardConfig(_Strict):
             raise ValueError("window.trailing cannot exceed window.months")
         return self
 
+    def unknown_components(self, components: Collection[str]) -> str | None:
+        """Why a category names a component outside ``components`` (the registry's names,
+        passed in by the caller so this module needs no import of the components), or None."""
+        for name, category in self.categories.items():
+            unknown = sorted(set(category.weights) - set(components))
+            if unknown:
+                return (
+                    f"category {name}: unknown component(s) {', '.join(unknown)}; "
+                    f"known: {', '.join(sorted(components))}"
+                )
+        return None
+
     def tier_at(self, position: int) -> Tier | None:
         for tier in self.awards.tiers:
             if tier.positions[0] <= position <= tier.positions[1]:
@@ -179,10 +196,14 @@ def default_config_path() -> Path:
     return Path(str(resources.files("contrib.ranking") / "award_config.yaml"))
 
 
-def parse_config(text: str, source: str = "award config") -> AwardConfig:
+def parse_config(
+    text: str, source: str = "award config", components: Collection[str] | None = None
+) -> AwardConfig:
+    """Parse and validate; with ``components`` (the registry's names) a category weighting
+    an unregistered component is refused here rather than when ranking."""
     try:
         data = yaml.safe_load(text)
-        return AwardConfig.model_validate(data)
+        return AwardConfig.model_validate(data, context={"components": components})
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from exc
     except ValidationError as exc:
@@ -190,7 +211,9 @@ def parse_config(text: str, source: str = "award config") -> AwardConfig:
         raise ConfigError(f"{source}: invalid award config: {problems}") from exc
 
 
-def load_config_text(path: Path | None = None) -> tuple[AwardConfig, str]:
+def load_config_text(
+    path: Path | None = None, components: Collection[str] | None = None
+) -> tuple[AwardConfig, str]:
     """The config and the exact text it was read from (what a run stores)."""
     path = path or default_config_path()
     try:
@@ -199,14 +222,16 @@ def load_config_text(path: Path | None = None) -> tuple[AwardConfig, str]:
         raise ConfigError(f"{path}: cannot read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text") from exc
-    return parse_config(text, str(path)), text
+    return parse_config(text, str(path), components), text
 
 
 def config_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_config(path: Path | None = None) -> tuple[AwardConfig, str]:
+def load_config(
+    path: Path | None = None, components: Collection[str] | None = None
+) -> tuple[AwardConfig, str]:
     """The config and the SHA-256 of its text."""
-    config, text = load_config_text(path)
+    config, text = load_config_text(path, components)
     return config, config_hash(text)

@@ -120,6 +120,9 @@ def measure_category(
         raise RankingError(
             f"unknown category {category_name!r}; known: {', '.join(sorted(config.categories))}"
         )
+    problem = config.unknown_components(REGISTRY)
+    if problem:
+        raise RankingError(problem)
     category = config.categories[category_name]
     ctx = Context(inputs, config, category_name, category, shared or Shared())
     measures = {name: component(name).measure(ctx) for name in sorted(category.weights)}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from contrib.errors import ConfigError
+from contrib.errors import ConfigError, RankingError
 from contrib.ranking.components import REGISTRY, Component, Measure, register
 from contrib.ranking.config import default_config_path, parse_config
 from contrib.ranking.context import Context
@@ -47,4 +47,12 @@ def test_one_class_and_one_config_line(likes_component: type[Component]) -> None
 
 def test_an_unregistered_component_in_the_config_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"unknown component.*likes_test"):
-        parse_config(_config_text("likes_test: 1, "))
+        parse_config(_config_text("likes_test: 1, "), components=REGISTRY)
+
+
+def test_ranking_refuses_a_config_naming_an_unregistered_component() -> None:
+    config = parse_config(_config_text("likes_test: 1, "))  # parsed without the names
+    registry = Registry((firm("甲", 1), firm("乙", 2)))
+    inputs = world(registry, [[model("firm1/M", 1_000), model("firm2/M", 500)]] * 3)
+    with pytest.raises(RankingError, match=r"unknown component.*likes_test"):
+        rank_category(inputs, "models", config, "h")

@@ -13,6 +13,7 @@ from contrib.errors import ConfigError, HubBadResponse
 from contrib.graphs.accounts import AccountMap
 from contrib.graphs.lineage import derivative_credit
 from contrib.integrity import dominant_signal, growth_z, name_stem
+from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import default_config_path, load_config
 from contrib.registry import Enterprise, Registry
 from contrib.types import BaseRef, Hub, RepoKind, RepoStat
@@ -92,7 +93,7 @@ def test_config_is_versioned_and_validated(tmp_path: Path) -> None:
         assert old in text, old
         bad.write_text(text.replace(old, new, 1), encoding="utf-8")
         with pytest.raises(ConfigError, match=message):
-            load_config(bad)
+            load_config(bad, REGISTRY)
     bad.write_text("version: [", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_config(bad)
