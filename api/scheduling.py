@@ -16,10 +16,7 @@ were missed); a job that never ran waits for its first slot.
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,23 +47,20 @@ class JobSpec:
 
 
 def run_crawl(source: str) -> dict[str, Any]:
-    """``python -m crawlers.run --source NAME`` in a child process; its JSON report."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "crawlers.run", "--source", source],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    lines = [line for line in proc.stdout.splitlines() if line.strip()]
-    report: dict[str, Any] = {}
-    if lines:
-        try:
-            report = json.loads(lines[-1])
-        except ValueError:
-            report = {}
-    if proc.returncode != 0:
-        tail = proc.stderr.strip().splitlines()[-3:]
-        raise JobFailed(f"crawl of {source} exited {proc.returncode}: {' | '.join(tail)}")
+    """The crawl step: the one crawl service (a child process), as ``scenehub crawl --source``
+    runs it; a crawl that could not run or did not do its job is a one-line :class:`JobFailed`
+    with the crawl's own reason."""
+    from api.services.crawls import crawl_failure, run_source
+    from crawlers.errors import CrawlError
+    from crawlers.options import CrawlOptions
+
+    try:
+        report = run_source(CrawlOptions(source=source))
+    except CrawlError as exc:
+        raise JobFailed(f"crawl of {source} failed: {exc}") from None
+    failure = crawl_failure(report)
+    if failure is not None:
+        raise JobFailed(f"crawl of {source} failed: {failure}")
     return report
 
 

@@ -20,7 +20,6 @@ from api.deps import get_store
 from api.services.errors import NotFound
 from core.settings import get_settings
 from crawlers.errors import EXIT_CODES, CrawlError, CrawlOptionsError
-from crawlers.launch import run_in_child
 from crawlers.options import URL_CRAWL_MAX_DEPTH, URL_CRAWL_MAX_PAGES, CrawlKind, CrawlOptions
 from crawlers.outcome import outcome
 from crawlers.report import format_report
@@ -34,7 +33,9 @@ def _stopping() -> None:
 
 def run_crawl(options: CrawlOptions) -> dict[str, Any]:
     """Crawl in a child process; the report, whatever its outcome."""
-    return run_in_child(options, get_settings().home, on_interrupt=_stopping)
+    from api.services.crawls import run_source
+
+    return run_source(options, on_interrupt=_stopping)
 
 
 #: the demo serves the portal on one port, so its pages keep their URLs from run to run

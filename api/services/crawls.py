@@ -1,10 +1,12 @@
-"""Crawl sources, runs and reports; starting a crawl (a background child process)."""
+"""Crawl sources, runs and reports; running a crawl (:func:`run_source`, the one launcher the
+CLI, the admin page's background crawl and the scheduler share)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,9 @@ from api.services.errors import InvalidInput, NotFound
 from api.services.policy import Action, Principal, authorize
 from core.settings import get_settings
 from core.store import RecordStore
+from crawlers.launch import run_in_child
+from crawlers.options import CrawlOptions
+from crawlers.outcome import outcome
 from crawlers.sources import Source, SourceError, load_sources
 from crawlers.state import CrawlState
 
@@ -78,11 +83,29 @@ def get_run(store: RecordStore, run_id: int) -> dict[str, Any]:
     return _run_dict(run) | {"report": run.report or {}}
 
 
-def start_crawl(source: str, *, who: Principal | None, base_url: str | None = None) -> int:
-    """Start ``scenehub crawl --source NAME`` as a detached child; return its pid.
+def run_source(
+    options: CrawlOptions, *, on_interrupt: Callable[[], None] = lambda: None
+) -> dict[str, Any]:
+    """Crawl as ``options`` say in a child process (Twisted reactors cannot restart) and return
+    its stored report, whatever its outcome (:func:`crawl_failure` reads it).
 
-    The request only starts it: the crawl stores its own run and report, which
-    ``GET /api/v1/crawls`` lists once it begins.
+    Raises :class:`crawlers.errors.CrawlError` when the child could not crawl at all (bad
+    source entry or options, a crash); its message is the child's own one-line reason.
+    """
+    return run_in_child(options, get_settings().home, on_interrupt=on_interrupt)
+
+
+def crawl_failure(report: dict[str, Any]) -> str | None:
+    """The one reader of a report's outcome: None for a crawl that did its job, else why not
+    (one line: start pages unreachable, nothing found, interrupted, crashed)."""
+    error = outcome(report)
+    return None if error is None else str(error)
+
+
+def start_crawl(source: str, *, who: Principal | None, base_url: str | None = None) -> int:
+    """Start ``scenehub crawl --source NAME`` (which calls :func:`run_source`) as a detached
+    child; return its pid. The request only starts it: the crawl stores its own run and
+    report, which ``GET /api/v1/crawls`` lists once it begins.
     """
     authorize(who, Action.CRAWL_START)
     if source not in _sources():

