@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from api.deps import get_store
+from api.services.crawls import run_source
 from api.services.errors import NotFound
 from core.settings import get_settings
 from crawlers.errors import EXIT_CODES, CrawlError, CrawlOptionsError
@@ -33,8 +34,6 @@ def _stopping() -> None:
 
 def run_crawl(options: CrawlOptions) -> dict[str, Any]:
     """Crawl in a child process; the report, whatever its outcome."""
-    from api.services.crawls import run_source
-
     return run_source(options, on_interrupt=_stopping)
 
 
