@@ -53,13 +53,19 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_contrib.py --scale $(CONTRIB_SCALE)
 	$(BIN)/python benchmarks/bench_api.py --sizes $(MATCH_SIZES)
 
-# Chart.js for the committee's charts, from the npm registry into api/web/static/vendor/.
+# Front-end files from the npm registry into api/web/static/vendor/ (committed; never a CDN):
+# Chart.js for the committee's charts, Swagger UI for /docs.
 CHARTJS := 4.6.1
+SWAGGER_UI := 5.35.0
 vendor:
 	cd /tmp && rm -rf scenehub-chartjs && mkdir scenehub-chartjs && cd scenehub-chartjs \
 		&& npm pack chart.js@$(CHARTJS) >/dev/null && tar xzf chart.js-$(CHARTJS).tgz
 	cp /tmp/scenehub-chartjs/package/dist/chart.umd.min.js /tmp/scenehub-chartjs/package/LICENSE.md \
 		api/web/static/vendor/chartjs/
+	cd /tmp && rm -rf scenehub-swagger && mkdir scenehub-swagger && cd scenehub-swagger \
+		&& npm pack swagger-ui-dist@$(SWAGGER_UI) >/dev/null && tar xzf swagger-ui-dist-$(SWAGGER_UI).tgz
+	cd /tmp/scenehub-swagger/package && cp swagger-ui-bundle.js swagger-ui.css favicon-32x32.png LICENSE NOTICE \
+		$(CURDIR)/api/web/static/vendor/swagger-ui/
 
 clean:
 	rm -rf $(VENV) .scenehub .pytest_cache .mypy_cache .ruff_cache

@@ -18,7 +18,7 @@ from api import errors
 from api.deps import get_reader
 from api.routes import feeds, health, v1
 from api.services.index import Refresher
-from api.web import loop_pages, pages
+from api.web import docs, loop_pages, pages
 from api.web.security import SecurityHeaders
 from core.settings import get_settings
 
@@ -43,12 +43,16 @@ def create_app(*, refresh: bool = False) -> FastAPI:
         ),
         version="1.0.0",
         lifespan=lifespan,
+        # /docs is ours (api.web.docs): vendored Swagger UI, no CDN; ReDoc is not served
+        docs_url=None,
+        redoc_url=None,
     )
     errors.install(app)
     app.add_middleware(SecurityHeaders)
     app.include_router(v1.router)
     app.include_router(feeds.router)
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(pages.router)
     app.include_router(loop_pages.router)
     app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")

@@ -165,3 +165,24 @@ def test_hostile_record_renders_inert(site: str, page: Any, world: World, tmp_pa
     assert not [url for url in requests if "x-probe" in url or not url.startswith(site)]
     assert "<script>window.pwned" in page.locator("h1").inner_text()  # shown as text
     shot(page, "xss-inert", tmp_path)
+
+
+def test_api_docs_work_offline_under_the_strict_csp(site: str, page: Any) -> None:
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith(site) else outside.append(request.url),
+    )
+    page.goto(f"{site}/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/v1/scenes" in path for path in paths)
+    assert page.locator(".info .title").first.inner_text().startswith("scenehub")
+    assert refused == [] and outside == []
