@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py --sizes $(MATCH_SIZES)
 	$(BIN)/python benchmarks/bench_contrib.py --scale $(CONTRIB_SCALE)
 	$(BIN)/python benchmarks/bench_api.py --sizes $(MATCH_SIZES)
+	$(BIN)/python benchmarks/bench_pages.py
 
 # Front-end files from the npm registry into api/web/static/vendor/ (committed; never a CDN):
 # Chart.js for the committee's charts, Swagger UI for /docs.
