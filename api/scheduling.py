@@ -17,7 +17,7 @@ were missed); a job that never ran waits for its first slot.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -104,22 +104,15 @@ def crawl_job(settings: Settings, source: str) -> JobFunc:
     return job
 
 
-def pull_job(settings: Settings) -> JobFunc:
+def pull_job(settings: Settings, endpoints: Mapping[str, str] | None = None) -> JobFunc:
+    """The hub pull, through the one pull service (with the award config's leaderboards);
+    ``endpoints`` (hub name -> URL) replaces the real hubs, e.g. by a mirror."""
+
     def job() -> dict[str, Any]:
-        from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
-        from contrib.store import load_stored_registry
+        from api.services.hubs import pull_hubs
         from core.store import RecordStore
 
-        engine = RecordStore.from_settings(settings).engine
-        clients = Clients.for_endpoints(
-            DEFAULT_ENDPOINTS,
-            hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
-            github_token=settings.github_token.get_secret_value()
-            if settings.github_token
-            else None,
-        )
-        day = datetime.now(ZoneInfo(settings.timezone)).date()
-        report = pull(engine, load_stored_registry(engine), day, DEFAULT_ENDPOINTS, clients=clients)
+        report = pull_hubs(RecordStore.from_settings(settings), None, endpoints, settings=settings)
         return {"summary": report.summary()}
 
     return job
@@ -131,7 +124,7 @@ def build_jobs(settings: Settings) -> list[JobSpec]:
     Crawls are scheduled for the operator's sources (``$SCENEHUB_HOME/sources/*.toml``); the
     built-in entries are a template and the offline sample portal, crawled only on request.
     """
-    from contrib.ranking.config import load_config
+    from api.services.hubs import pull_schedule
     from crawlers.sources import load_sources
 
     jobs = []
@@ -147,12 +140,12 @@ def build_jobs(settings: Settings) -> list[JobSpec]:
                     "crawl, refresh the index, send alerts",
                 )
             )
-    config, _ = load_config()
+    hub_schedule = pull_schedule()
     jobs.append(
         JobSpec(
             "hub-pull",
-            config.pull_schedule,
-            parse_schedule(config.pull_schedule).cron_fields(),
+            hub_schedule,
+            parse_schedule(hub_schedule).cron_fields(),
             pull_job(settings),
             "pull every hub into this month's snapshot",
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,24 +22,19 @@ from rich.console import Console
 from rich.table import Table
 
 from api.deps import get_store
+from api.services import hubs
 from api.services.errors import UsageError
 from api.services.rankings import check_category
 from contrib.errors import ContribError
 from contrib.evidence import evidence_pack
 from contrib.export import render
-from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
 from contrib.ranking.awards import AwardRun
 from contrib.ranking.components import REGISTRY
-from contrib.ranking.config import load_config
 from contrib.ranking.rank import RankingRun
-from contrib.registry import load_registry
 from contrib.review import KINDS, ReviewDecision, add_decision, decisions_by_enterprise
 from contrib.review import list_decisions as list_review_decisions
 from contrib.runs import replay_run, run_awards
 from contrib.sensitivity import sensitivity
-from contrib.store import import_registry, load_stored_registry
-from contrib.types import Hub
-from core.settings import get_settings
 
 CATEGORIES = ("models", "operators", "datasets")
 
@@ -137,7 +132,7 @@ def print_award(award: AwardRun, reviews: dict[str, list[ReviewDecision]] | None
 # -- commands ---------------------------------------------------------------------------
 def registry_import(file: Annotated[Path, typer.Argument(metavar="FILE")]) -> None:
     """Import enterprises and their hub accounts from YAML or CSV (all or nothing)."""
-    report = import_registry(get_store().engine, load_registry(file))
+    report = hubs.import_registry_file(get_store(), file)
     typer.echo(f"registry {file.name}: {report.summary()}")
 
 
@@ -145,13 +140,13 @@ def pull_command(
     registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
     hf_endpoint: Annotated[
         str, typer.Option("--hf-endpoint", help="Default: the real Hugging Face Hub.")
-    ] = DEFAULT_ENDPOINTS[Hub.HF],
+    ] = hubs.REAL_ENDPOINTS["hf"],
     modelscope_endpoint: Annotated[
         str, typer.Option("--modelscope-endpoint", help="Default: the real ModelScope.")
-    ] = DEFAULT_ENDPOINTS[Hub.MODELSCOPE],
+    ] = hubs.REAL_ENDPOINTS["modelscope"],
     github_endpoint: Annotated[
         str, typer.Option("--github-endpoint", help="Default: the real GitHub API.")
-    ] = DEFAULT_ENDPOINTS[Hub.GITHUB],
+    ] = hubs.REAL_ENDPOINTS["github"],
     as_of: AsOf = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -163,30 +158,15 @@ def pull_command(
     and pass its URLs. An account the hub answers 404 for is
     reported, recorded in the snapshot and skipped.
     """
-    day = _date(as_of) or datetime.now(UTC).date()
-    engine = get_store().engine
+    store = get_store()
     if registry is not None:
-        typer.echo(f"registry: {import_registry(engine, load_registry(registry)).summary()}")
-    endpoints = {
-        Hub.HF: hf_endpoint,
-        Hub.MODELSCOPE: modelscope_endpoint,
-        Hub.GITHUB: github_endpoint,
-    }
-    settings = get_settings()
-    clients = Clients.for_endpoints(
-        endpoints,
-        hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
-        github_token=settings.github_token.get_secret_value() if settings.github_token else None,
-    )
-    award_config, _ = load_config(config, REGISTRY)
-    report = pull(
-        engine,
-        load_stored_registry(engine),
-        day,
-        endpoints,
-        clients=clients,
+        typer.echo(f"registry: {hubs.import_registry_file(store, registry).summary()}")
+    report = hubs.pull_hubs(
+        store,
+        _date(as_of),
+        {"hf": hf_endpoint, "modelscope": modelscope_endpoint, "github": github_endpoint},
+        config=config,
         progress=lambda line: typer.echo(f"  {line}", err=True),
-        benchmarks=tuple(b.dataset for b in award_config.performance.benchmarks),
     )
     typer.echo(report.summary())
 
@@ -378,10 +358,7 @@ def demo_command(
     months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
 ) -> None:
     """Offline demo: sample hub → bundled registry → monthly pulls → awards and cap checks."""
-    from contrib.demo import sample_awards
-
-    engine = get_store().engine
-    print_award(sample_awards(engine, months=months, progress=typer.echo))
+    print_award(hubs.sample_awards(get_store(), months=months, progress=typer.echo))
 
 
 def serve(

@@ -80,9 +80,9 @@ def match_examples(console: Console) -> None:
 
 def rank_contributors(console: Console, months: int) -> None:
     from api.commands.contrib import print_award
-    from contrib.demo import sample_awards
+    from api.services.hubs import sample_awards
 
-    print_award(sample_awards(get_store().engine, months=months, progress=console.print))
+    print_award(sample_awards(get_store(), months=months, progress=console.print))
 
 
 def demo_accounts() -> list[str]:
