@@ -72,11 +72,16 @@ def enterprise_evidence(
     raise NotFound(f"{enterprise!r} is not a candidate in {category} as of {run.as_of}")
 
 
+#: the component the committee's chart draws (see contrib.ranking.components.Downloads)
+DOWNLOADS = "downloads"
+
+
 def monthly_downloads(
     store: RecordStore, category: str, as_of: date | None = None, months: int = 12
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per candidate, the 30-day downloads component of each complete monthly snapshot up
-    to ``as_of`` (oldest first): the series the committee's chart draws."""
+    """Per candidate, the downloads component (monthly downloads, trailing mean, each model
+    family counted once) as ranked at each complete monthly snapshot up to ``as_of``, oldest
+    first: the series the committee's chart draws. A month the firm has no data in is None."""
     from sqlalchemy import select
 
     from core.models.contrib import ContribSnapshotRow
@@ -90,9 +95,9 @@ def monthly_downloads(
     for day in days:
         run = ranking(store, category, day)
         for row in run.results:
-            value = row["components"].get("downloads_30d", {}).get("value")
+            value = row["components"][DOWNLOADS]["value"]
             series.setdefault(row["enterprise"], []).append(
-                {"as_of": day.isoformat(), "downloads_30d": value}
+                {"as_of": day.isoformat(), DOWNLOADS: value}
             )
     return series
 

@@ -249,6 +249,15 @@ def my_page(request: Request, store: StoreDep, reader: ReaderDep, who: PageCalle
 
 # -- 开源贡献评审 ---------------------------------------------------------------------------
 
+#: the ranking components' names on the page, one per registered component (a test checks)
+COMPONENT_NAMES = {
+    "downloads": "月均下载",
+    "consistency": "持续领先",
+    "derivative_influence": "衍生影响",
+    "community": "社区(OpenRank)",
+    "performance": "评测榜单",
+}
+
 
 @router.get("/review/{category}")
 def review(
@@ -289,6 +298,7 @@ def review(
         run=run,
         rows=rows,
         series=series,
+        component_names=COMPONENT_NAMES,
         reviews=reviews,
         kinds=ranking_service.KINDS,
         recorded=request.query_params.get("recorded") == "1",
