@@ -40,6 +40,7 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 # Defaults give the issues' full-scale figures; passage embeddings are cached in benchmarks/.cache.
 # CONTRIB_SCALE=1 is the 1M models / 200k developers / 5M edges graph (networkx.pagerank needs ~6 GB);

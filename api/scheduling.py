@@ -20,7 +20,6 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,18 +49,14 @@ def run_crawl(source: str) -> dict[str, Any]:
     """The crawl step: the one crawl service (a child process), as ``scenehub crawl --source``
     runs it; a crawl that could not run or did not do its job is a one-line :class:`JobFailed`
     with the crawl's own reason."""
-    from api.services.crawls import crawl_failure, run_source
-    from crawlers.errors import CrawlError
-    from crawlers.options import CrawlOptions
+    from api.services.crawls import crawl_for_job
+    from api.services.errors import ServiceError, translate
 
     try:
-        report = run_source(CrawlOptions(source=source))
-    except CrawlError as exc:
+        with translate():
+            return crawl_for_job(source)
+    except ServiceError as exc:
         raise JobFailed(f"crawl of {source} failed: {exc}") from None
-    failure = crawl_failure(report)
-    if failure is not None:
-        raise JobFailed(f"crawl of {source} failed: {failure}")
-    return report
 
 
 def refresh_index(settings: Settings) -> dict[str, str]:
@@ -124,22 +119,19 @@ def build_jobs(settings: Settings) -> list[JobSpec]:
     Crawls are scheduled for the operator's sources (``$SCENEHUB_HOME/sources/*.toml``); the
     built-in entries are a template and the offline sample portal, crawled only on request.
     """
+    from api.services.crawls import scheduled_sources
     from api.services.hubs import pull_schedule
-    from crawlers.sources import load_sources
 
-    jobs = []
-    folder = (settings.home / "sources").resolve()
-    for source in load_sources(settings.home / "sources").values():
-        if source.schedule and source.path and Path(source.path).resolve().parent == folder:
-            jobs.append(
-                JobSpec(
-                    f"crawl:{source.name}",
-                    source.schedule,
-                    parse_schedule(source.schedule).cron_fields(),
-                    crawl_job(settings, source.name),
-                    "crawl, refresh the index, send alerts",
-                )
-            )
+    jobs = [
+        JobSpec(
+            f"crawl:{name}",
+            schedule,
+            parse_schedule(schedule).cron_fields(),
+            crawl_job(settings, name),
+            "crawl, refresh the index, send alerts",
+        )
+        for name, schedule in scheduled_sources(settings.home).items()
+    ]
     hub_schedule = pull_schedule()
     jobs.append(
         JobSpec(

@@ -1,9 +1,6 @@
-"""What every command shares: the one failure idiom, the filter options, the matcher, and
-the note a command that reads the records gives when it finds the store empty.
-
-Failing: a command raises a :class:`~api.services.errors.ServiceError` (or lets an engine
-error through); :class:`CommandGroup` maps it, once, to ``error: …`` on stderr and the
-error's exit status. No command prints its own errors or builds its own ``Exit``.
+"""What every command shares: the filter options, the matcher, and the note a command that
+reads the records gives when it finds the store empty. (The failure idiom, written once for
+every command, is :class:`api.commands.group.CommandGroup`.)
 """
 
 from __future__ import annotations
@@ -16,27 +13,13 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar, cast
 
 import typer
-from typer.core import TyperGroup
 
 from api.deps import empty_store_note, get_store
 from api.services.errors import ServiceError, translate
 from api.services.filters import RecordFilter
-from api.services.index import load_embedder
+from api.services.index import Matcher, load_embedder
 from core.settings import get_settings
 from core.store import RecordStore
-from matching.engine import Matcher
-
-
-class CommandGroup(TyperGroup):
-    """The root group: domain errors become one ``error:`` line and their exit status."""
-
-    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
-        try:
-            with translate():
-                return super().invoke(ctx)
-        except ServiceError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from exc
 
 
 def say(message: str) -> None:

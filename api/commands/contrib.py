@@ -1,14 +1,15 @@
 """``scenehub contrib …`` and ``scenehub sample-hub serve``.
 
 Every command is a module-level function that parses options, calls one service function
-in ``contrib`` (the same one an HTTP route calls) and renders the result. There is one way
-to fail: a :class:`~contrib.errors.ContribError`, mapped once for every command by
-:class:`~api.commands.common.CommandGroup` to an ``error:`` line and exit code 1; bad option
+(:mod:`api.services.contrib`, :mod:`api.services.hubs`) and renders the result. There is one
+way to fail: a service or engine error, mapped once for every command by
+:class:`~api.commands.group.CommandGroup` to an ``error:`` line and exit code 1; bad option
 values exit 2.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -22,19 +23,11 @@ from rich.console import Console
 from rich.table import Table
 
 from api.deps import get_store
+from api.services import contrib as service
 from api.services import hubs
+from api.services.contrib import KINDS, AwardRun, ContribError, RankingRun, ReviewDecision
 from api.services.errors import UsageError
 from api.services.rankings import check_category
-from contrib.errors import ContribError
-from contrib.evidence import evidence_pack
-from contrib.export import render
-from contrib.ranking.awards import AwardRun
-from contrib.ranking.components import REGISTRY
-from contrib.ranking.rank import RankingRun
-from contrib.review import KINDS, ReviewDecision, add_decision, decisions_by_enterprise
-from contrib.review import list_decisions as list_review_decisions
-from contrib.runs import replay_run, run_awards
-from contrib.sensitivity import sensitivity
 
 CATEGORIES = ("models", "operators", "datasets")
 
@@ -83,7 +76,7 @@ def print_run(run: RankingRun, reviews: dict[str, list[ReviewDecision]] | None =
         table.add_column(column, overflow="fold")
     for r in run.ranked():
         parts = [
-            f"{REGISTRY[k].short if k in REGISTRY else k} "
+            f"{service.component_short(k)} "
             f"{'–' if v['value'] is None else format(v['contribution'], '.3f')}"
             for k, v in r["components"].items()
         ]
@@ -186,8 +179,8 @@ def rank_command(
     """
     if category is not None:
         check_category(category, config)
-    engine = get_store().engine
-    recorded = run_awards(engine, _date(as_of), config)
+    store = get_store()
+    recorded = service.rank_awards(store, _date(as_of), config)
     award = recorded.award
     if as_json:
         if category is None:
@@ -208,7 +201,7 @@ def rank_command(
             )
             _dump([{k: r[k] for k in keys} for r in award.category(category).ranked()])
         return
-    reviews = decisions_by_enterprise(engine)
+    reviews = service.reviews_by_enterprise(store)
     if category is None:
         print_award(award, reviews)
     else:
@@ -234,9 +227,7 @@ def export_command(
         raise typer.BadParameter("xlsx needs --output FILE", param_hint="--format")
     for name in category or ():
         check_category(name, config)
-    award = run_awards(get_store().engine, _date(as_of), config).award
-    names = category or [run.category for run in award.categories]
-    data = render([award.category(c) for c in names], fmt.value)
+    data = service.export_rankings(get_store(), fmt.value, category, _date(as_of), config)
     if output is None:
         sys.stdout.buffer.write(data)
         return
@@ -258,7 +249,7 @@ def evidence_command(
     Repos with monthly series, copies, exclusions, flags with their
     numbers, leaderboard standing, self-reported results, review.
     """
-    pack = evidence_pack(get_store().engine, enterprise, _date(as_of), config)
+    pack = service.evidence_pack(get_store(), enterprise, _date(as_of), config)
     if as_json:
         _dump(pack)
         return
@@ -294,8 +285,8 @@ def review_add(
     run_id: Annotated[int | None, typer.Option("--run", help="The run it concerns.")] = None,
 ) -> None:
     """Record a committee decision, override or appeal (who, when, why)."""
-    d = add_decision(
-        get_store().engine,
+    d = service.record_review(
+        get_store(),
         enterprise=enterprise,
         kind=kind,
         decision=decision,
@@ -312,7 +303,7 @@ def review_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded decisions (all, or one firm's)."""
-    found = list_review_decisions(get_store().engine, enterprise)
+    found = service.review_decisions(get_store(), enterprise)
     if as_json:
         _dump([d.as_dict() for d in found])
         return
@@ -329,7 +320,7 @@ def sensitivity_command(
     config: ConfigOpt = None,
 ) -> None:
     """How each candidate's rank/tier moves when any one weight moves ±delta."""
-    table = sensitivity(get_store().engine, _date(as_of), config, delta=delta)
+    table = service.sensitivity_table(get_store(), _date(as_of), config, delta)
     if as_json:
         _dump(table.as_dict())
         return
@@ -348,7 +339,7 @@ def sensitivity_command(
 
 def replay_command(run_id: Annotated[int, typer.Argument(metavar="RUN_ID")]) -> None:
     """Recompute a recorded run from its snapshot ids and config text; compare bytes."""
-    report = replay_run(get_store().engine, run_id)
+    report = service.replay(get_store(), run_id)
     typer.echo(report.summary())
     if not report.identical:
         raise typer.Exit(1)
@@ -369,25 +360,19 @@ def serve(
     ] = 200,
 ) -> None:
     """Serve the sample hub until interrupted; prints the per-month endpoints."""
-    from contrib.sample_hub import generate, registry_path, serve_in_thread
-
-    handle = serve_in_thread(generate(models), port=port, rate_limit_every=rate_limit_every)
-    typer.echo(
-        f"sample hub at {handle.url} (latest month); months: "
-        + ", ".join(d.isoformat() for d in handle.as_of_dates())
-    )
-    typer.echo(
-        f"e.g. scenehub contrib pull --registry {registry_path()} --hf-endpoint {handle.url} "
-        f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url} "
-        f"--as-of {handle.as_of_dates()[-1]}"
-    )
-    try:
-        while handle.thread.is_alive():
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        handle.stop()
+    with service.sample_hub(models, port, rate_limit_every) as handle:
+        typer.echo(
+            f"sample hub at {handle.url} (latest month); months: "
+            + ", ".join(d.isoformat() for d in handle.as_of_dates())
+        )
+        typer.echo(
+            f"e.g. scenehub contrib pull --registry {service.sample_registry_path()} "
+            f"--hf-endpoint {handle.url} --modelscope-endpoint {handle.url} "
+            f"--github-endpoint {handle.url} --as-of {handle.as_of_dates()[-1]}"
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            while handle.thread.is_alive():
+                time.sleep(0.5)
 
 
 def register(app: typer.Typer) -> None:

@@ -59,7 +59,7 @@ def ingest_samples(console: Console) -> None:
 
 def crawl_portal(console: Console) -> None:
     from api.commands.crawl import crawl_sample_portal
-    from crawlers.report import format_report
+    from api.services.crawls import format_report
 
     console.print(format_report(crawl_sample_portal()))
 
