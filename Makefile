@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_match.py --sizes $(MATCH_SIZES)
 	$(BIN)/python benchmarks/bench_contrib.py --scale $(CONTRIB_SCALE)
 	$(BIN)/python benchmarks/bench_api.py --sizes $(MATCH_SIZES)
+	$(BIN)/python benchmarks/bench_cli.py
 
 # Chart.js for the committee's charts, from the npm registry into api/web/static/vendor/.
 CHARTJS := 4.6.1

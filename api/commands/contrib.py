@@ -22,12 +22,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.deps import get_store
 from api.services import contrib as service
 from api.services import hubs
 from api.services.contrib import KINDS, AwardRun, ContribError, RankingRun, ReviewDecision
 from api.services.errors import UsageError
 from api.services.rankings import check_category
+from api.services.stores import get_store
 
 CATEGORIES = ("models", "operators", "datasets")
 
@@ -280,11 +280,17 @@ def review_add(
     kind: Annotated[str, typer.Option(help=f"{' | '.join(KINDS)}")],
     decision: Annotated[str, typer.Option(help="What was decided.")],
     reason: Annotated[str, typer.Option(help="Why.")],
-    reviewer: Annotated[str, typer.Option(help="Who decided.")],
+    reviewer: Annotated[
+        str, typer.Option(help="Who decided: a committee member's account (scenehub users add).")
+    ],
     category: Annotated[str | None, typer.Option(help="The category it concerns.")] = None,
     run_id: Annotated[int | None, typer.Option("--run", help="The run it concerns.")] = None,
 ) -> None:
-    """Record a committee decision, override or appeal (who, when, why)."""
+    """Record a committee decision, override or appeal (who, when, why).
+
+    Checked as the API checks it: a known kind, category, enterprise and run, a reason, and
+    a reviewer whose account may record decisions.
+    """
     d = service.record_review(
         get_store(),
         enterprise=enterprise,

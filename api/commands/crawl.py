@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 import typer
 
-from api.deps import get_store
 from api.services import crawls as service
 from api.services.crawls import (
     EXIT_CODES,
@@ -27,6 +26,7 @@ from api.services.crawls import (
     CrawlOptions,
     format_report,
 )
+from api.services.stores import get_store
 
 
 def _stopping() -> None:

@@ -22,10 +22,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.deps import get_store
 from api.services import accounts
 from api.services.errors import Conflict
 from api.services.policy import Role
+from api.services.stores import get_store
 from core.ingest.importer import load_file
 from core.records import RecordKind
 

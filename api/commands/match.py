@@ -16,13 +16,13 @@ from typing import Annotated, Any
 import typer
 
 from api.commands.common import EmbedderOption, make_matcher, reads_records, say, with_filters
-from api.deps import get_store
 from api.services import evaluation
 from api.services import matching as service
 from api.services.errors import InvalidInput
 from api.services.filters import RecordFilter
 from api.services.index import build_index, load_embedder
 from api.services.matching import Match
+from api.services.stores import get_store
 from core.records import RecordKind
 from core.settings import get_settings
 
