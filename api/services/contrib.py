@@ -11,13 +11,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from api.services import accounts, rankings
+from api.services.errors import NotFound
 from contrib.errors import ContribError
 from contrib.evidence import evidence_pack as _evidence_pack
 from contrib.export import render
 from contrib.ranking.awards import AwardRun
 from contrib.ranking.components import REGISTRY
 from contrib.ranking.rank import RankingRun
-from contrib.review import KINDS, ReviewDecision, add_decision, decisions_by_enterprise
+from contrib.review import KINDS, ReviewDecision, decisions_by_enterprise
 from contrib.review import list_decisions as _list_decisions
 from contrib.runs import RecordedRun, ReplayReport, replay_run, run_awards
 from contrib.sensitivity import SensitivityTable, sensitivity
@@ -92,13 +94,23 @@ def record_review(
     category: str | None,
     run_id: int | None,
 ) -> ReviewDecision:
-    return add_decision(
-        store.engine,
+    """Record a decision from the command line with the checks ``POST /api/v1/reviews`` makes
+    (kind, a reason, a known category, enterprise and run): the reviewer is an enabled account
+    the policy lets record decisions (a committee member), never a free-text name."""
+    user = next((u for u in accounts.list_users(store) if u.username == reviewer), None)
+    if user is None or user.disabled:
+        raise NotFound(
+            f"no enabled account named {reviewer!r}: a committee member records decisions "
+            "(scenehub users add NAME --role committee)",
+            field="reviewer",
+        )
+    return rankings.add_review(
+        store,
+        who=user.principal(),
         enterprise=enterprise,
         kind=kind,
         decision=decision,
         reason=reason,
-        reviewer=reviewer,
         category=category,
         run_id=run_id,
     )
