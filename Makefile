@@ -40,6 +40,7 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 # Defaults give the issues' full-scale figures; passage embeddings are cached in benchmarks/.cache.
 # CONTRIB_SCALE=1 is the 1M models / 200k developers / 5M edges graph (networkx.pagerank needs ~6 GB);
@@ -53,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_contrib.py --scale $(CONTRIB_SCALE)
 	$(BIN)/python benchmarks/bench_api.py --sizes $(MATCH_SIZES)
 	$(BIN)/python benchmarks/bench_pages.py
+	$(BIN)/python benchmarks/bench_cli.py
 
 # Front-end files from the npm registry into api/web/static/vendor/ (committed; never a CDN):
 # Chart.js for the committee's charts, Swagger UI for /docs.

@@ -19,6 +19,7 @@ from api.deps import get_reader
 from api.routes import feeds, health, v1
 from api.services.index import Refresher
 from api.web import docs, loop_pages, pages
+from api.web.rendering import HERE as WEB
 from api.web.security import SecurityHeaders
 from core.settings import get_settings
 
@@ -55,7 +56,7 @@ def create_app(*, refresh: bool = False) -> FastAPI:
     app.include_router(docs.router)
     app.include_router(pages.router)
     app.include_router(loop_pages.router)
-    app.mount("/static", StaticFiles(directory=pages.HERE / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     _legacy_redirects(app)
     _document_bearer(app)
     return app

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -18,15 +17,9 @@ from api.services.errors import Unauthenticated
 from api.services.filters import RecordFilter
 from api.services.index import IndexReader, load_embedder
 from api.services.policy import Principal
+from api.services.stores import get_store
 from core.settings import get_settings
 from core.store import RecordStore
-
-
-@lru_cache(maxsize=1)
-def get_store() -> RecordStore:
-    settings = get_settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
-    return RecordStore.from_settings(settings)
 
 
 @lru_cache(maxsize=1)
@@ -107,21 +100,6 @@ def record_filter(
         )
     except ValidationError as exc:
         raise InvalidInput(str(exc.errors()[0]["msg"])) from exc
-
-
-def empty_store_note(store: RecordStore) -> str:
-    """What a command says when the store it read is empty: which store, and how to fill it
-    (or point at another one), so a wrong ``SCENEHUB_HOME`` is not mistaken for no data."""
-    note = (
-        f"the store is empty: {store.describe()} (set SCENEHUB_HOME or SCENEHUB_DATABASE_URL "
-        "to use another; `scenehub ingest FILE` or `scenehub demo` fills it)"
-    )
-    legacy = Path.cwd() / ".scenehub" / "scenehub.db"
-    if legacy.is_file() and legacy.resolve() != get_settings().home.resolve() / "scenehub.db":
-        note += (
-            f"; a store from an older version is at {legacy.parent}: SCENEHUB_HOME={legacy.parent}"
-        )
-    return note
 
 
 StoreDep = Annotated[RecordStore, Depends(get_store)]

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.services.errors import ServiceError
+from api.web.rendering import error_page
 
 
 class ErrorItem(BaseModel):
@@ -81,8 +82,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
         if _is_page(request):
-            from api.web.pages import error_page
-
             return error_page(request, exc)
         loc: list[str | int] = ["body" if exc.field else "request"]
         if exc.field:
@@ -104,7 +103,6 @@ def install(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _is_page(request):
             from api.services.errors import InvalidInput
-            from api.web.pages import error_page
 
             first = exc.errors()[0] if exc.errors() else {}
             where = ".".join(str(p) for p in first.get("loc", ()))

@@ -17,10 +17,9 @@ were missed); a job that never ran waits for its first slot.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,18 +49,14 @@ def run_crawl(source: str) -> dict[str, Any]:
     """The crawl step: the one crawl service (a child process), as ``scenehub crawl --source``
     runs it; a crawl that could not run or did not do its job is a one-line :class:`JobFailed`
     with the crawl's own reason."""
-    from api.services.crawls import crawl_failure, run_source
-    from crawlers.errors import CrawlError
-    from crawlers.options import CrawlOptions
+    from api.services.crawls import crawl_for_job
+    from api.services.errors import ServiceError, translate
 
     try:
-        report = run_source(CrawlOptions(source=source))
-    except CrawlError as exc:
+        with translate():
+            return crawl_for_job(source)
+    except ServiceError as exc:
         raise JobFailed(f"crawl of {source} failed: {exc}") from None
-    failure = crawl_failure(report)
-    if failure is not None:
-        raise JobFailed(f"crawl of {source} failed: {failure}")
-    return report
 
 
 def refresh_index(settings: Settings) -> dict[str, str]:
@@ -104,22 +99,15 @@ def crawl_job(settings: Settings, source: str) -> JobFunc:
     return job
 
 
-def pull_job(settings: Settings) -> JobFunc:
+def pull_job(settings: Settings, endpoints: Mapping[str, str] | None = None) -> JobFunc:
+    """The hub pull, through the one pull service (with the award config's leaderboards);
+    ``endpoints`` (hub name -> URL) replaces the real hubs, e.g. by a mirror."""
+
     def job() -> dict[str, Any]:
-        from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
-        from contrib.store import load_stored_registry
+        from api.services.hubs import pull_hubs
         from core.store import RecordStore
 
-        engine = RecordStore.from_settings(settings).engine
-        clients = Clients.for_endpoints(
-            DEFAULT_ENDPOINTS,
-            hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
-            github_token=settings.github_token.get_secret_value()
-            if settings.github_token
-            else None,
-        )
-        day = datetime.now(ZoneInfo(settings.timezone)).date()
-        report = pull(engine, load_stored_registry(engine), day, DEFAULT_ENDPOINTS, clients=clients)
+        report = pull_hubs(RecordStore.from_settings(settings), None, endpoints, settings=settings)
         return {"summary": report.summary()}
 
     return job
@@ -131,28 +119,25 @@ def build_jobs(settings: Settings) -> list[JobSpec]:
     Crawls are scheduled for the operator's sources (``$SCENEHUB_HOME/sources/*.toml``); the
     built-in entries are a template and the offline sample portal, crawled only on request.
     """
-    from contrib.ranking.config import load_config
-    from crawlers.sources import load_sources
+    from api.services.crawls import scheduled_sources
+    from api.services.hubs import pull_schedule
 
-    jobs = []
-    folder = (settings.home / "sources").resolve()
-    for source in load_sources(settings.home / "sources").values():
-        if source.schedule and source.path and Path(source.path).resolve().parent == folder:
-            jobs.append(
-                JobSpec(
-                    f"crawl:{source.name}",
-                    source.schedule,
-                    parse_schedule(source.schedule).cron_fields(),
-                    crawl_job(settings, source.name),
-                    "crawl, refresh the index, send alerts",
-                )
-            )
-    config, _ = load_config()
+    jobs = [
+        JobSpec(
+            f"crawl:{name}",
+            schedule,
+            parse_schedule(schedule).cron_fields(),
+            crawl_job(settings, name),
+            "crawl, refresh the index, send alerts",
+        )
+        for name, schedule in scheduled_sources(settings.home).items()
+    ]
+    hub_schedule = pull_schedule()
     jobs.append(
         JobSpec(
             "hub-pull",
-            config.pull_schedule,
-            parse_schedule(config.pull_schedule).cron_fields(),
+            hub_schedule,
+            parse_schedule(hub_schedule).cron_fields(),
             pull_job(settings),
             "pull every hub into this month's snapshot",
         )

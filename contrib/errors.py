@@ -57,6 +57,15 @@ class RankingError(ContribError):
     """Ranking cannot run: unknown category, no snapshot, bad config."""
 
 
+class SnapshotMissing(RankingError):
+    """No complete snapshot on or before the date asked: nothing to rank yet (not a bad
+    request: the API answers 404)."""
+
+
+class NotInSnapshot(RankingError):
+    """The enterprise asked for is not in the snapshot's registry (the API answers 404)."""
+
+
 class ConfigError(RankingError):
     """The award config file is invalid."""
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from contrib.errors import RankingError
+from contrib.errors import NotInSnapshot
 from contrib.ranking.components import REGISTRY
 from contrib.ranking.config import config_hash, load_config_text
 from contrib.ranking.context import Shared
@@ -30,7 +30,7 @@ def evidence_pack(
     inputs = load_inputs(engine, as_of, config.window.months)
     registry = {e.name: e for e in inputs.accounts.registry.enterprises}
     if enterprise not in registry:
-        raise RankingError(f"unknown enterprise {enterprise!r} (not in the latest snapshot)")
+        raise NotInSnapshot(f"unknown enterprise {enterprise!r} (not in the latest snapshot)")
     award = compute_awards(inputs, config, text)
     shared = Shared()
     categories = []

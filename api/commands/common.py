@@ -1,9 +1,6 @@
-"""What every command shares: the one failure idiom, the filter options, the matcher, and
-the note a command that reads the records gives when it finds the store empty.
-
-Failing: a command raises a :class:`~api.services.errors.ServiceError` (or lets an engine
-error through); :class:`CommandGroup` maps it, once, to ``error: …`` on stderr and the
-error's exit status. No command prints its own errors or builds its own ``Exit``.
+"""What every command shares: the filter options, the matcher, and the note a command that
+reads the records gives when it finds the store empty. (The failure idiom, written once for
+every command, is :class:`api.commands.group.CommandGroup`.)
 """
 
 from __future__ import annotations
@@ -13,30 +10,18 @@ import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import typer
-from typer.core import TyperGroup
 
-from api.deps import empty_store_note, get_store
 from api.services.errors import ServiceError, translate
-from api.services.filters import RecordFilter
-from api.services.index import load_embedder
+from api.services.stores import empty_store_note, get_store
 from core.settings import get_settings
 from core.store import RecordStore
-from matching.engine import Matcher
 
-
-class CommandGroup(TyperGroup):
-    """The root group: domain errors become one ``error:`` line and their exit status."""
-
-    def invoke(self, ctx: Any) -> Any:  # typer vendors click: its Context type is private
-        try:
-            with translate():
-                return super().invoke(ctx)
-        except ServiceError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(exc.exit_code) from exc
+if TYPE_CHECKING:
+    from api.services.filters import RecordFilter
+    from api.services.index import Matcher
 
 
 def say(message: str) -> None:
@@ -86,7 +71,11 @@ EmbedderOption = Annotated[
 def make_matcher(
     embedder: str | None, store: RecordStore | None = None, home: Path | None = None
 ) -> Matcher:
-    """A matcher that syncs its corpora with the store when used (the CLI's, not a server's)."""
+    """A matcher that syncs its corpora with the store when used (the CLI's, not a server's).
+    The matching engine (BM25, FAISS, the embedder) is imported here, by the commands that
+    match, not by every command."""
+    from api.services.index import Matcher, load_embedder
+
     settings = get_settings()
     model = load_embedder(embedder or settings.embedder)
     return Matcher(store or get_store(), home or settings.home, model, progress=say)
@@ -175,6 +164,8 @@ def filter_from_options(
     budget_min: str | None = None,
     budget_max: str | None = None,
 ) -> RecordFilter:
+    from api.services.filters import RecordFilter  # pydantic and numpy: for filtering commands
+
     return RecordFilter(
         domains=list(domain or []),
         districts=list(district or []),

@@ -1,18 +1,19 @@
 """``scenehub contrib …`` and ``scenehub sample-hub serve``.
 
 Every command is a module-level function that parses options, calls one service function
-in ``contrib`` (the same one an HTTP route calls) and renders the result. There is one way
-to fail: a :class:`~contrib.errors.ContribError`, mapped once for every command by
-:class:`~api.commands.common.CommandGroup` to an ``error:`` line and exit code 1; bad option
+(:mod:`api.services.contrib`, :mod:`api.services.hubs`) and renders the result. There is one
+way to fail: a service or engine error, mapped once for every command by
+:class:`~api.commands.group.CommandGroup` to an ``error:`` line and exit code 1; bad option
 values exit 2.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,25 +22,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.deps import get_store
+from api.services import contrib as service
+from api.services import hubs
+from api.services.contrib import KINDS, AwardRun, ContribError, RankingRun, ReviewDecision
 from api.services.errors import UsageError
 from api.services.rankings import check_category
-from contrib.errors import ContribError
-from contrib.evidence import evidence_pack
-from contrib.export import render
-from contrib.pull import DEFAULT_ENDPOINTS, Clients, pull
-from contrib.ranking.awards import AwardRun
-from contrib.ranking.components import REGISTRY
-from contrib.ranking.config import load_config
-from contrib.ranking.rank import RankingRun
-from contrib.registry import load_registry
-from contrib.review import KINDS, ReviewDecision, add_decision, decisions_by_enterprise
-from contrib.review import list_decisions as list_review_decisions
-from contrib.runs import replay_run, run_awards
-from contrib.sensitivity import sensitivity
-from contrib.store import import_registry, load_stored_registry
-from contrib.types import Hub
-from core.settings import get_settings
+from api.services.stores import get_store
 
 CATEGORIES = ("models", "operators", "datasets")
 
@@ -88,7 +76,7 @@ def print_run(run: RankingRun, reviews: dict[str, list[ReviewDecision]] | None =
         table.add_column(column, overflow="fold")
     for r in run.ranked():
         parts = [
-            f"{REGISTRY[k].short if k in REGISTRY else k} "
+            f"{service.component_short(k)} "
             f"{'–' if v['value'] is None else format(v['contribution'], '.3f')}"
             for k, v in r["components"].items()
         ]
@@ -137,7 +125,7 @@ def print_award(award: AwardRun, reviews: dict[str, list[ReviewDecision]] | None
 # -- commands ---------------------------------------------------------------------------
 def registry_import(file: Annotated[Path, typer.Argument(metavar="FILE")]) -> None:
     """Import enterprises and their hub accounts from YAML or CSV (all or nothing)."""
-    report = import_registry(get_store().engine, load_registry(file))
+    report = hubs.import_registry_file(get_store(), file)
     typer.echo(f"registry {file.name}: {report.summary()}")
 
 
@@ -145,13 +133,13 @@ def pull_command(
     registry: Annotated[Path | None, typer.Option(help="Import this registry first.")] = None,
     hf_endpoint: Annotated[
         str, typer.Option("--hf-endpoint", help="Default: the real Hugging Face Hub.")
-    ] = DEFAULT_ENDPOINTS[Hub.HF],
+    ] = hubs.REAL_ENDPOINTS["hf"],
     modelscope_endpoint: Annotated[
         str, typer.Option("--modelscope-endpoint", help="Default: the real ModelScope.")
-    ] = DEFAULT_ENDPOINTS[Hub.MODELSCOPE],
+    ] = hubs.REAL_ENDPOINTS["modelscope"],
     github_endpoint: Annotated[
         str, typer.Option("--github-endpoint", help="Default: the real GitHub API.")
-    ] = DEFAULT_ENDPOINTS[Hub.GITHUB],
+    ] = hubs.REAL_ENDPOINTS["github"],
     as_of: AsOf = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -163,30 +151,15 @@ def pull_command(
     and pass its URLs. An account the hub answers 404 for is
     reported, recorded in the snapshot and skipped.
     """
-    day = _date(as_of) or datetime.now(UTC).date()
-    engine = get_store().engine
+    store = get_store()
     if registry is not None:
-        typer.echo(f"registry: {import_registry(engine, load_registry(registry)).summary()}")
-    endpoints = {
-        Hub.HF: hf_endpoint,
-        Hub.MODELSCOPE: modelscope_endpoint,
-        Hub.GITHUB: github_endpoint,
-    }
-    settings = get_settings()
-    clients = Clients.for_endpoints(
-        endpoints,
-        hf_token=settings.hf_token.get_secret_value() if settings.hf_token else None,
-        github_token=settings.github_token.get_secret_value() if settings.github_token else None,
-    )
-    award_config, _ = load_config(config, REGISTRY)
-    report = pull(
-        engine,
-        load_stored_registry(engine),
-        day,
-        endpoints,
-        clients=clients,
+        typer.echo(f"registry: {hubs.import_registry_file(store, registry).summary()}")
+    report = hubs.pull_hubs(
+        store,
+        _date(as_of),
+        {"hf": hf_endpoint, "modelscope": modelscope_endpoint, "github": github_endpoint},
+        config=config,
         progress=lambda line: typer.echo(f"  {line}", err=True),
-        benchmarks=tuple(b.dataset for b in award_config.performance.benchmarks),
     )
     typer.echo(report.summary())
 
@@ -206,8 +179,8 @@ def rank_command(
     """
     if category is not None:
         check_category(category, config)
-    engine = get_store().engine
-    recorded = run_awards(engine, _date(as_of), config)
+    store = get_store()
+    recorded = service.rank_awards(store, _date(as_of), config)
     award = recorded.award
     if as_json:
         if category is None:
@@ -228,7 +201,7 @@ def rank_command(
             )
             _dump([{k: r[k] for k in keys} for r in award.category(category).ranked()])
         return
-    reviews = decisions_by_enterprise(engine)
+    reviews = service.reviews_by_enterprise(store)
     if category is None:
         print_award(award, reviews)
     else:
@@ -254,9 +227,7 @@ def export_command(
         raise typer.BadParameter("xlsx needs --output FILE", param_hint="--format")
     for name in category or ():
         check_category(name, config)
-    award = run_awards(get_store().engine, _date(as_of), config).award
-    names = category or [run.category for run in award.categories]
-    data = render([award.category(c) for c in names], fmt.value)
+    data = service.export_rankings(get_store(), fmt.value, category, _date(as_of), config)
     if output is None:
         sys.stdout.buffer.write(data)
         return
@@ -278,7 +249,7 @@ def evidence_command(
     Repos with monthly series, copies, exclusions, flags with their
     numbers, leaderboard standing, self-reported results, review.
     """
-    pack = evidence_pack(get_store().engine, enterprise, _date(as_of), config)
+    pack = service.evidence_pack(get_store(), enterprise, _date(as_of), config)
     if as_json:
         _dump(pack)
         return
@@ -309,13 +280,19 @@ def review_add(
     kind: Annotated[str, typer.Option(help=f"{' | '.join(KINDS)}")],
     decision: Annotated[str, typer.Option(help="What was decided.")],
     reason: Annotated[str, typer.Option(help="Why.")],
-    reviewer: Annotated[str, typer.Option(help="Who decided.")],
+    reviewer: Annotated[
+        str, typer.Option(help="Who decided: a committee member's account (scenehub users add).")
+    ],
     category: Annotated[str | None, typer.Option(help="The category it concerns.")] = None,
     run_id: Annotated[int | None, typer.Option("--run", help="The run it concerns.")] = None,
 ) -> None:
-    """Record a committee decision, override or appeal (who, when, why)."""
-    d = add_decision(
-        get_store().engine,
+    """Record a committee decision, override or appeal (who, when, why).
+
+    Checked as the API checks it: a known kind, category, enterprise and run, a reason, and
+    a reviewer whose account may record decisions.
+    """
+    d = service.record_review(
+        get_store(),
         enterprise=enterprise,
         kind=kind,
         decision=decision,
@@ -332,7 +309,7 @@ def review_list(
     as_json: JsonOpt = False,
 ) -> None:
     """List recorded decisions (all, or one firm's)."""
-    found = list_review_decisions(get_store().engine, enterprise)
+    found = service.review_decisions(get_store(), enterprise)
     if as_json:
         _dump([d.as_dict() for d in found])
         return
@@ -349,7 +326,7 @@ def sensitivity_command(
     config: ConfigOpt = None,
 ) -> None:
     """How each candidate's rank/tier moves when any one weight moves ±delta."""
-    table = sensitivity(get_store().engine, _date(as_of), config, delta=delta)
+    table = service.sensitivity_table(get_store(), _date(as_of), config, delta)
     if as_json:
         _dump(table.as_dict())
         return
@@ -368,7 +345,7 @@ def sensitivity_command(
 
 def replay_command(run_id: Annotated[int, typer.Argument(metavar="RUN_ID")]) -> None:
     """Recompute a recorded run from its snapshot ids and config text; compare bytes."""
-    report = replay_run(get_store().engine, run_id)
+    report = service.replay(get_store(), run_id)
     typer.echo(report.summary())
     if not report.identical:
         raise typer.Exit(1)
@@ -378,10 +355,7 @@ def demo_command(
     months: Annotated[int, typer.Option(min=1, max=12, help="Monthly snapshots to pull.")] = 6,
 ) -> None:
     """Offline demo: sample hub → bundled registry → monthly pulls → awards and cap checks."""
-    from contrib.demo import sample_awards
-
-    engine = get_store().engine
-    print_award(sample_awards(engine, months=months, progress=typer.echo))
+    print_award(hubs.sample_awards(get_store(), months=months, progress=typer.echo))
 
 
 def serve(
@@ -392,25 +366,19 @@ def serve(
     ] = 200,
 ) -> None:
     """Serve the sample hub until interrupted; prints the per-month endpoints."""
-    from contrib.sample_hub import generate, registry_path, serve_in_thread
-
-    handle = serve_in_thread(generate(models), port=port, rate_limit_every=rate_limit_every)
-    typer.echo(
-        f"sample hub at {handle.url} (latest month); months: "
-        + ", ".join(d.isoformat() for d in handle.as_of_dates())
-    )
-    typer.echo(
-        f"e.g. scenehub contrib pull --registry {registry_path()} --hf-endpoint {handle.url} "
-        f"--modelscope-endpoint {handle.url} --github-endpoint {handle.url} "
-        f"--as-of {handle.as_of_dates()[-1]}"
-    )
-    try:
-        while handle.thread.is_alive():
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        handle.stop()
+    with service.sample_hub(models, port, rate_limit_every) as handle:
+        typer.echo(
+            f"sample hub at {handle.url} (latest month); months: "
+            + ", ".join(d.isoformat() for d in handle.as_of_dates())
+        )
+        typer.echo(
+            f"e.g. scenehub contrib pull --registry {service.sample_registry_path()} "
+            f"--hf-endpoint {handle.url} --modelscope-endpoint {handle.url} "
+            f"--github-endpoint {handle.url} --as-of {handle.as_of_dates()[-1]}"
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            while handle.thread.is_alive():
+                time.sleep(0.5)
 
 
 def register(app: typer.Typer) -> None:

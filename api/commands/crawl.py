@@ -2,9 +2,10 @@
 
 A crawl runs in a child process (``crawlers.launch``): Twisted's reactor cannot be restarted,
 and a child that is killed leaves the CLI able to say so. Running the same command again
-resumes: pages whose items were stored are skipped, the rest re-fetched. Every way a crawl
-can fail is a :class:`crawlers.errors.CrawlError`; the CLI's one error idiom
-(:class:`api.commands.common.CommandGroup` through :func:`api.services.errors.translate`)
+resumes: pages whose items were stored are skipped, the rest re-fetched. Every command calls
+:mod:`api.services.crawls`; every way a crawl can fail is a crawl error, and the CLI's one
+error idiom
+(:class:`api.commands.group.CommandGroup` through :func:`api.services.errors.translate`)
 turns it into ``error: …`` and the crawl's own exit status.
 """
 
@@ -16,16 +17,16 @@ from typing import Annotated, Any
 
 import typer
 
-from api.deps import get_store
-from api.services.crawls import run_source
-from api.services.errors import NotFound
-from core.settings import get_settings
-from crawlers.errors import EXIT_CODES, CrawlError, CrawlOptionsError
-from crawlers.options import URL_CRAWL_MAX_DEPTH, URL_CRAWL_MAX_PAGES, CrawlKind, CrawlOptions
-from crawlers.outcome import outcome
-from crawlers.report import format_report
-from crawlers.sources import SourceError, load_sources
-from crawlers.state import CrawlState
+from api.services import crawls as service
+from api.services.crawls import (
+    EXIT_CODES,
+    URL_CRAWL_MAX_DEPTH,
+    URL_CRAWL_MAX_PAGES,
+    CrawlKind,
+    CrawlOptions,
+    format_report,
+)
+from api.services.stores import get_store
 
 
 def _stopping() -> None:
@@ -34,30 +35,14 @@ def _stopping() -> None:
 
 def run_crawl(options: CrawlOptions) -> dict[str, Any]:
     """Crawl in a child process; the report, whatever its outcome."""
-    return run_source(options, on_interrupt=_stopping)
+    return service.run_source(options, on_interrupt=_stopping)
 
 
-#: the demo serves the portal on one port, so its pages keep their URLs from run to run
-#: (a new port each run would make every item "seen at a new source" again)
-DEMO_PORT = 8750
-
-
-def crawl_sample_portal(scale: int = 1, port: int = DEMO_PORT) -> dict[str, Any]:
-    """For the demo: serve the sample portal on loopback (``port``, or any free port when it
-    is taken), crawl it into the store (politeness off: loopback), stop it, return the report."""
-    from crawlers.sample_portal import serve_in_thread
-
-    try:
-        portal = serve_in_thread(port=port, scale=scale)
-    except OSError:
-        typer.echo(f"port {port} is taken: serving the sample portal on a free port", err=True)
-        portal = serve_in_thread(scale=scale)
-    # the portal is served here, on loopback: allowed explicitly (crawls refuse it by default)
-    options = CrawlOptions(
-        source="sample-portal", base_url=portal.url, fast=True, allow_networks=("127.0.0.0/8",)
+def crawl_sample_portal(scale: int = 1, port: int = service.DEMO_PORT) -> dict[str, Any]:
+    """For the demo: crawl the sample portal served on loopback; the report."""
+    return service.crawl_sample_portal(
+        scale, port, say=lambda line: typer.echo(line, err=True), on_interrupt=_stopping
     )
-    with portal:
-        return run_crawl(options)
 
 
 _EXIT_HELP = "Exit status: " + "; ".join(
@@ -148,9 +133,7 @@ def crawl(
     typer.echo(
         json.dumps(report, ensure_ascii=False, default=str) if as_json else format_report(report)
     )
-    error = outcome(report)
-    if error is not None:
-        raise error
+    service.raise_for_outcome(report)
 
 
 crawl.__doc__ = f"{crawl.__doc__}\n\n    {_EXIT_HELP}."
@@ -158,38 +141,34 @@ crawl.__doc__ = f"{crawl.__doc__}\n\n    {_EXIT_HELP}."
 
 def sources_list() -> None:
     """Every source with its start URLs and its last crawl."""
-    try:
-        sources = load_sources(get_settings().home / "sources")
-    except SourceError as exc:
-        raise CrawlOptionsError(str(exc)) from None
-    last = CrawlState(get_store().engine).last_runs()
-    for name, entry in sorted(sources.items()):
-        run = last.get(name)
+    for entry in service.list_sources(get_store()):
+        run = entry.last_run
         when = (
-            f"last crawl #{run.id} {run.started_at:%Y-%m-%d %H:%M} {run.status}: "
-            f"{run.items_new} new, {run.items_updated} updated, {run.failures} failures"
+            f"last crawl #{run['id']} {run['started_at']:%Y-%m-%d %H:%M} {run['status']}: "
+            f"{run['items_new']} new, {run['items_updated']} updated, {run['failures']} failures"
             if run
             else "never crawled"
         )
         robots = "" if entry.obey_robots else f" [robots.txt ignored: {entry.robots_reason}]"
-        typer.echo(f"{name}  ({entry.kind}, {entry.shape}){robots}  {when}")
+        typer.echo(f"{entry.name}  ({entry.kind}, {entry.shape}){robots}  {when}")
         for start in entry.start_urls:
             typer.echo(f"    {start}")
 
 
 def crawls_list(
     source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
-    limit: Annotated[int, typer.Option(min=1, help="How many runs.")] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many runs.")] = 20,
 ) -> None:
     """Recent crawl runs, newest first."""
-    runs = CrawlState(get_store().engine).runs(source, limit)
+    runs = service.list_runs(get_store(), source, limit)
     if not runs:
         typer.echo("no crawls yet.")
     for run in runs:
         typer.echo(
-            f"#{run.id}  {run.started_at:%Y-%m-%d %H:%M:%S}  {run.source}  {run.status}  "
-            f"pages {run.pages_fetched}  new {run.items_new}  updated {run.items_updated}  "
-            f"unchanged {run.items_unchanged}  failures {run.failures}"
+            f"#{run['id']}  {run['started_at']:%Y-%m-%d %H:%M:%S}  {run['source']}  "
+            f"{run['status']}  pages {run['pages_fetched']}  new {run['items_new']}  "
+            f"updated {run['items_updated']}  unchanged {run['items_unchanged']}  "
+            f"failures {run['failures']}"
         )
 
 
@@ -198,16 +177,15 @@ def crawls_show(
     as_json: Annotated[bool, typer.Option("--json", help="The whole stored report.")] = False,
 ) -> None:
     """One crawl's report: counts, failures by reason with URLs, rejected rows."""
-    run = CrawlState(get_store().engine).run(run_id)
-    if run is None:
-        raise NotFound(f"no crawl with id {run_id}")
-    if as_json or (not run.report.get("pages_fetched") and run.status != "finished"):
-        typer.echo(json.dumps(run.report or {"status": run.status}, ensure_ascii=False, indent=2))
+    run = service.get_run(get_store(), run_id)
+    report = run["report"]
+    if as_json or (not report.get("pages_fetched") and run["status"] != "finished"):
+        typer.echo(json.dumps(report or {"status": run["status"]}, ensure_ascii=False, indent=2))
         return
-    typer.echo(format_report(run.report))
-    if run.report.get("reason"):
-        typer.echo(f"  outcome: {run.report['reason']}")
-    for rejected in run.report.get("rejected", [])[:20]:
+    typer.echo(format_report(report))
+    if report.get("reason"):
+        typer.echo(f"  outcome: {report['reason']}")
+    for rejected in report.get("rejected", [])[:20]:
         typer.echo(f"  rejected {rejected['location']}: {rejected['reason']}")
 
 
@@ -218,14 +196,7 @@ def portal_serve(
 ) -> None:
     """Serve the sample portal until Ctrl-C; crawl it with
     ``scenehub crawl --source sample-portal --base-url URL``."""
-    from crawlers.sample_portal.server import make_server, serve_until_interrupted
-
-    try:
-        server = make_server(host, port, scale)
-    except OSError as exc:
-        raise CrawlError(f"cannot listen on {host}:{port}: {exc}") from None
-    typer.echo(f"sample portal at http://{host}:{server.server_address[1]} (Ctrl-C stops)")
-    serve_until_interrupted(server)
+    service.sample_portal_server(host, port, scale, say=typer.echo)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,10 +22,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from api.deps import get_store
 from api.services import accounts
 from api.services.errors import Conflict
 from api.services.policy import Role
+from api.services.stores import get_store
 from core.ingest.importer import load_file
 from core.records import RecordKind
 
@@ -59,7 +59,7 @@ def ingest_samples(console: Console) -> None:
 
 def crawl_portal(console: Console) -> None:
     from api.commands.crawl import crawl_sample_portal
-    from crawlers.report import format_report
+    from api.services.crawls import format_report
 
     console.print(format_report(crawl_sample_portal()))
 
@@ -80,9 +80,9 @@ def match_examples(console: Console) -> None:
 
 def rank_contributors(console: Console, months: int) -> None:
     from api.commands.contrib import print_award
-    from contrib.demo import sample_awards
+    from api.services.hubs import sample_awards
 
-    print_award(sample_awards(get_store().engine, months=months, progress=console.print))
+    print_award(sample_awards(get_store(), months=months, progress=console.print))
 
 
 def demo_accounts() -> list[str]:

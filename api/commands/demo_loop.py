@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 
 from api.services import loop
 from api.services.errors import NotFound
+from api.services.index import Matcher
 from api.services.loop import InterestState as S
 from api.services.loop import Proposal
 from api.services.loop_board import firm_matches
 from api.services.policy import Principal, Role
 from core.models.loop import InterestRow
-from matching.engine import Matcher
 
 DEMO_FIRM = "杭州深视医疗科技有限公司"  # the demo supplier account's firm
 #: scene -> the path of its first firm's interest (the second firm, if any, answers too)

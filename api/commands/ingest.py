@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from api.deps import get_store
 from api.services.ingest import ingest_file
+from api.services.stores import get_store
 from core.records import RecordKind
 
 

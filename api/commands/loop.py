@@ -18,10 +18,10 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands.common import EmbedderOption, make_matcher, reads_records
-from api.deps import get_store
 from api.services import loop_board
 from api.services import loop_figures as figures
 from api.services.loop_figures import GroupBy
+from api.services.stores import get_store
 
 ByOption = Annotated[GroupBy, typer.Option("--by", help="Group by batch, domain or district.")]
 ThresholdOption = Annotated[

@@ -9,23 +9,22 @@ id, empty text, a filter value no record has, an unknown embedder) ends with one
 from __future__ import annotations
 
 import json
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from api.commands.common import EmbedderOption, make_matcher, reads_records, with_filters
-from api.deps import get_store
+from api.commands.common import EmbedderOption, make_matcher, reads_records, say, with_filters
+from api.services import evaluation
 from api.services import matching as service
 from api.services.errors import InvalidInput
 from api.services.filters import RecordFilter
 from api.services.index import build_index, load_embedder
+from api.services.matching import Match
+from api.services.stores import get_store
 from core.records import RecordKind
 from core.settings import get_settings
-from core.store import RecordStore
-from matching.search import Match
 
 
 class Split(StrEnum):
@@ -175,46 +174,27 @@ def evaluate_gold(
     missed@10 counts scenes whose top 10 holds no relevant capability although the top 50
     does. Each gold set is evaluated on its own corpus.
     """
-    from matching.evaluation.gold import GoldSet, LegRuns, run_gold, score_rankers, table
-
     parts = {
         Split.HALVES: ("dev", "test"),
         Split.ALL: ("all",),
         Split.DEV: ("dev",),
         Split.TEST: ("test",),
     }
-    folders = list(gold or BUNDLED_GOLD)
-    if not folders or not all(f.exists() for f in folders):
-        raise InvalidInput(
-            f"no gold set at {', '.join(map(str, folders)) or '(none given)'}; give --gold"
-        )
     specs = list(embedder or [get_settings().embedder])
-    sets = {str(folder): GoldSet.load(folder) for folder in folders}
-    swept: dict[str, tuple[LegRuns, GoldSet]] = {}
-    for name, data in sets.items():
-        with tempfile.TemporaryDirectory(prefix="scenehub-eval-") as scratch:
-            home = Path(scratch) if not use_store else get_settings().home
-            store = (
-                get_store()
-                if use_store
-                else RecordStore.from_url(f"sqlite:///{Path(scratch) / 'gold.db'}")
-            )
-            data.ingest(store)
-            runs = {}
-            for spec in specs:
-                matcher = make_matcher(spec, store=store, home=home)
-                runs[spec] = run_gold(matcher, data)
-                fusion = matcher.fusion
-            if not use_store:
-                store.engine.dispose()
-        typer.echo(f"gold set {name}: {len(data.capabilities)} capabilities")
-        typer.echo(f"fusion: {fusion.describe()}")
-        for part in parts[split]:
-            qrels = data.part(part)
-            typer.echo(f"[{part}] {len(qrels)} scenes")
-            typer.echo(table(score_rankers(runs, qrels, fusion)))
+    reports, swept = evaluation.evaluate_gold(
+        list(gold or BUNDLED_GOLD),
+        specs,
+        parts[split],
+        store=get_store() if use_store else None,
+        progress=say,
+    )
+    for report in reports:
+        typer.echo(f"gold set {report.name}: {report.capabilities} capabilities")
+        typer.echo(f"fusion: {report.fusion}")
+        for part, scenes, figures in report.parts:
+            typer.echo(f"[{part}] {scenes} scenes")
+            typer.echo(figures)
         typer.echo("")
-        swept[name] = (runs[specs[0]], data)
     if sweep:
         _print_sweep(swept, specs[0])
 
@@ -232,9 +212,7 @@ BUNDLED_GOLD = [
 
 
 def _print_sweep(sets: Any, spec: str) -> None:
-    from matching.evaluation.sweep import TOLERANCE, sweep
-
-    rows, chosen = sweep(sets)
+    rows, chosen = evaluation.sweep_fusion(sets)
     names = list(sets)
     typer.echo(f"fusion sweep (bm25 + {spec}), nDCG@10, sorted by the mean of the dev halves:")
     head = "  ".join(f"dev{i + 1:<4} test{i + 1:<3}" for i in range(len(names)))
@@ -246,6 +224,7 @@ def _print_sweep(sets: Any, spec: str) -> None:
     for i, name in enumerate(names, start=1):
         typer.echo(f"set {i}: {name}")
     typer.echo(
-        f"rule: mean dev nDCG@10; must beat both legs on every dev half; within {TOLERANCE} "
+        f"rule: mean dev nDCG@10; must beat both legs on every dev half; within "
+        f"{evaluation.TOLERANCE} "
         "counts as tied; fewest knobs wins"
     )

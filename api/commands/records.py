@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from api.commands.common import reads_records
-from api.deps import get_store
 from api.services.errors import InvalidInput
+from api.services.stores import get_store
 from core.export import ExportFormat, record_to_json, write_records
 from core.records import RecordKind, StoredRecord
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from api.deps import get_store
 from api.services import accounts
 from api.services.policy import Role
+from api.services.stores import get_store
 
 
 def add(

@@ -90,23 +90,32 @@ class CrawlFailed(ServiceError):
 @contextmanager
 def translate() -> Iterator[None]:
     """Map the engines' own errors onto the service's, once for every caller."""
-    from contrib.errors import ContribError, RankingError
+    try:
+        yield
+    except ServiceError:
+        raise
+    except Exception as exc:
+        mapped = _translated(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
+def _translated(exc: Exception) -> ServiceError | None:
+    # the engines' error modules are imported when an error is raised, not on every call:
+    # a command that succeeds never loads the engines it did not use
+    from contrib.errors import ContribError, NotInSnapshot, RankingError, SnapshotMissing
     from core.store import RecordNotFound
     from crawlers.errors import CrawlError, CrawlOptionsError
     from matching.embedders import EmbedderError
     from matching.errors import MatchingError, UnknownRecord
 
-    try:
-        yield
-    except ServiceError:
-        raise
-    except (UnknownRecord, RecordNotFound) as exc:
-        raise NotFound(str(exc)) from exc
-    except (MatchingError, EmbedderError, RankingError) as exc:
-        raise InvalidInput(str(exc)) from exc
-    except ContribError as exc:
-        raise InvalidInput(str(exc)) from exc
-    except CrawlOptionsError as exc:
-        raise UsageError(str(exc)) from exc
-    except CrawlError as exc:
-        raise CrawlFailed(str(exc), exit_code=exc.exit_code) from exc
+    if isinstance(exc, (UnknownRecord, RecordNotFound, SnapshotMissing, NotInSnapshot)):
+        return NotFound(str(exc))
+    if isinstance(exc, (MatchingError, EmbedderError, RankingError, ContribError)):
+        return InvalidInput(str(exc))
+    if isinstance(exc, CrawlOptionsError):
+        return UsageError(str(exc))
+    if isinstance(exc, CrawlError):
+        return CrawlFailed(str(exc), exit_code=exc.exit_code)
+    return None

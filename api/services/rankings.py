@@ -48,15 +48,8 @@ def ranking(
 ) -> RankingRun:
     """Rank one category; ``record`` keeps the run for the committee (CLI rank/export)."""
     check_category(category, config)
-    try:
-        with translate():
-            return run_ranking(store.engine, category, as_of, config, record=record)
-    except InvalidInput as exc:
-        # contrib raises one RankingError for every ranking problem; a missing snapshot
-        # means there is no ranking to show yet (404), not that the request was malformed
-        if "no complete snapshot" in exc.message:
-            raise NotFound(exc.message) from exc
-        raise
+    with translate():  # no snapshot yet: SnapshotMissing, a 404 (nothing to show), not a 422
+        return run_ranking(store.engine, category, as_of, config, record=record)
 
 
 def enterprise_evidence(
@@ -72,11 +65,16 @@ def enterprise_evidence(
     raise NotFound(f"{enterprise!r} is not a candidate in {category} as of {run.as_of}")
 
 
+#: the component the committee's chart draws (see contrib.ranking.components.Downloads)
+DOWNLOADS = "downloads"
+
+
 def monthly_downloads(
     store: RecordStore, category: str, as_of: date | None = None, months: int = 12
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per candidate, the 30-day downloads component of each complete monthly snapshot up
-    to ``as_of`` (oldest first): the series the committee's chart draws."""
+    """Per candidate, the downloads component (monthly downloads, trailing mean, each model
+    family counted once) as ranked at each complete monthly snapshot up to ``as_of``, oldest
+    first: the series the committee's chart draws. A month the firm has no data in is None."""
     from sqlalchemy import select
 
     from core.models.contrib import ContribSnapshotRow
@@ -90,9 +88,9 @@ def monthly_downloads(
     for day in days:
         run = ranking(store, category, day)
         for row in run.results:
-            value = row["components"].get("downloads_30d", {}).get("value")
+            value = row["components"][DOWNLOADS]["value"]
             series.setdefault(row["enterprise"], []).append(
-                {"as_of": day.isoformat(), "downloads_30d": value}
+                {"as_of": day.isoformat(), DOWNLOADS: value}
             )
     return series
 
@@ -133,13 +131,8 @@ def evidence(
     if category is not None:
         check_category(category)
     _check_enterprise(store, enterprise)
-    try:
-        with translate():
-            pack = evidence_pack(store.engine, enterprise, as_of)
-    except InvalidInput as exc:
-        if "no complete snapshot" in exc.message or "not in the latest snapshot" in exc.message:
-            raise NotFound(exc.message) from exc
-        raise
+    with translate():  # SnapshotMissing, NotInSnapshot: 404
+        pack = evidence_pack(store.engine, enterprise, as_of)
     if category is not None:
         pack["categories"] = [c for c in pack["categories"] if c["category"] == category]
         if not pack["categories"]:
@@ -215,10 +208,5 @@ def weight_sensitivity(
     authorize(who, Action.EVIDENCE_READ)
     if not 0 < delta < 1:
         raise InvalidInput("delta must be between 0 and 1 (exclusive)", field="delta")
-    try:
-        with translate():
-            return sensitivity(store.engine, as_of, delta=delta)
-    except InvalidInput as exc:
-        if "no complete snapshot" in exc.message:
-            raise NotFound(exc.message) from exc
-        raise
+    with translate():  # SnapshotMissing: 404
+        return sensitivity(store.engine, as_of, delta=delta)

@@ -17,7 +17,7 @@ from api.services.errors import InvalidInput
 from api.services.loop import InterestState, Proposal
 from api.services.loop_figures import GroupBy
 from api.services.policy import Action, Principal, authorize
-from api.web.pages import render
+from api.web.rendering import render
 from api.web.security import check_csrf
 from core.store import RecordStore
 

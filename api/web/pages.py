@@ -4,15 +4,12 @@ work is the service layer's, with the signed-in user's rights (session cookie)."
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
 from api.deps import SESSION_COOKIE, PageCallerDep, ReaderDep, StoreDep, get_store
@@ -25,56 +22,18 @@ from api.services import subscriptions as subscription_service
 from api.services.errors import Forbidden, InvalidInput, ServiceError, Unauthenticated
 from api.services.filters import MAX_QUERY_CHARS, RecordFilter
 from api.services.policy import Action, Principal, Role, authorize
-from api.web.security import CSRF_COOKIE, check_csrf, csrf_cookie, form_token
+from api.web.loop_pages import publisher_context, scene_context, supplier_context
+from api.web.rendering import https, render
+from api.web.security import check_csrf
 from core.jobs import JobLedger
 from core.models import RecordRow
 from core.records import RecordKind
 from core.settings import get_settings
 
-HERE = Path(__file__).parent
-_ENV = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
-templates = Jinja2Templates(env=_ENV)
 router = APIRouter(include_in_schema=False)
 
 Text = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS)]
 Label = Annotated[str | None, Query(max_length=200)]
-
-
-def render(
-    request: Request,
-    template: str,
-    who: Principal | None,
-    status_code: int = 200,
-    **context: Any,
-) -> HTMLResponse:
-    cookie, new = csrf_cookie(request)
-    response = templates.TemplateResponse(
-        request,
-        template,
-        {"who": who, "csrf": form_token(cookie), "path": request.url.path, **context},
-        status_code=status_code,
-    )
-    if new:
-        response.set_cookie(
-            CSRF_COOKIE, cookie, httponly=True, samesite="strict", secure=_https(request)
-        )
-    return response
-
-
-def _https(request: Request) -> bool:
-    return request.url.scheme == "https"
-
-
-def error_page(request: Request, exc: ServiceError) -> Response:
-    """Domain errors on a page: the same message, as a page (sign-in for 401)."""
-    if isinstance(exc, Unauthenticated):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    from api.deps import page_caller
-
-    return render(request, "error.html", page_caller(request), exc.status_code, error=exc)
 
 
 # -- 场景机会 -----------------------------------------------------------------------------
@@ -142,8 +101,6 @@ def scene_page(
     matches = match_service.match_record(
         reader.matcher, record_id, expect=RecordKind.SCENE, who=who, top_k=10
     )
-    from api.web.loop_pages import scene_context
-
     return render(
         request,
         "scene.html",
@@ -220,8 +177,6 @@ def my_page(request: Request, store: StoreDep, reader: ReaderDep, who: PageCalle
             best.values(), key=lambda t: (t[1].deadline or date.max, -t[0].score)
         )
         subs = subscription_service.list_subscriptions(reader.matcher, who=who)
-        from api.web.loop_pages import supplier_context
-
         return render(
             request,
             "supplier.html",
@@ -233,8 +188,6 @@ def my_page(request: Request, store: StoreDep, reader: ReaderDep, who: PageCalle
         )
     if who.role is Role.PUBLISHER and who.org:
         own = record_service._fetch_visible(store, _org_ids(store, who.org, RecordKind.SCENE), who)
-        from api.web.loop_pages import publisher_context
-
         return render(
             request,
             "publisher.html",
@@ -248,6 +201,15 @@ def my_page(request: Request, store: StoreDep, reader: ReaderDep, who: PageCalle
 
 
 # -- 开源贡献评审 ---------------------------------------------------------------------------
+
+#: the ranking components' names on the page, one per registered component (a test checks)
+COMPONENT_NAMES = {
+    "downloads": "月均下载",
+    "consistency": "持续领先",
+    "derivative_influence": "衍生影响",
+    "community": "社区(OpenRank)",
+    "performance": "评测榜单",
+}
 
 
 @router.get("/review/{category}")
@@ -289,6 +251,7 @@ def review(
         run=run,
         rows=rows,
         series=series,
+        component_names=COMPONENT_NAMES,
         reviews=reviews,
         kinds=ranking_service.KINDS,
         recorded=request.query_params.get("recorded") == "1",
@@ -397,7 +360,7 @@ def login(
         max_age=accounts.SESSION_SECONDS,
         httponly=True,
         samesite="lax",
-        secure=_https(request),
+        secure=https(request),
     )
     return response
 
@@ -410,4 +373,4 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = "") ->
     return response
 
 
-__all__ = ["Forbidden", "InvalidInput", "error_page", "router"]
+__all__ = ["Forbidden", "InvalidInput", "router"]

@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 
-from contrib.errors import RankingError
+from contrib.errors import RankingError, SnapshotMissing
 from contrib.graphs.accounts import AccountMap
 from contrib.snapshots import SnapshotInfo, SnapshotStore
 from contrib.types import Activity, LeaderboardEntry, RepoStat
@@ -99,7 +99,7 @@ def load_inputs(engine: Engine, as_of: date | None, window_months: int = 6) -> R
     snapshots = store.complete_snapshots(as_of)
     if not snapshots:
         when = f" on or before {as_of}" if as_of else ""
-        raise RankingError(f"no complete snapshot{when}: run `scenehub contrib pull` first")
+        raise SnapshotMissing(f"no complete snapshot{when}: run `scenehub contrib pull` first")
     window = months_back(snapshots[-1].as_of, window_months)
     per_month: dict[str, SnapshotInfo] = {}
     for snap in snapshots:

@@ -94,12 +94,12 @@ def api_home(home: Path, world: World) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def ranked_template(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The API world plus three monthly hub snapshots from the offline sample hub (~15 s)."""
-    from contrib.demo import sample_awards
+    from api.services.hubs import sample_awards
 
     path = tmp_path_factory.mktemp("ranked-template")
     shutil.copytree(world.template, path, dirs_exist_ok=True)
     store = RecordStore.from_url(f"sqlite:///{path / 'scenehub.db'}")
-    sample_awards(store.engine, months=3)
+    sample_awards(store, months=3)
     store.engine.dispose()
     return path
 

@@ -3,11 +3,15 @@ CSRF, a supplier's opportunities, admin pages, security headers, crawled text es
 
 from __future__ import annotations
 
+import html
+import json
 import re
+from pathlib import Path
 
 import httpx
 from fastapi.testclient import TestClient
 
+from api.web.pages import COMPONENT_NAMES
 from tests.api.conftest import PASSWORD, World, auth
 
 XSS = {
@@ -187,3 +191,42 @@ def test_only_the_committee_records_on_the_page(ranked_client: TestClient, world
         refused = _decide(ranked_client, csrf=_csrf(ranked_client, "/login"))
         assert refused.status_code == 403, user
     assert _stored(ranked_client, world) == []
+
+
+def test_the_committee_chart_draws_each_months_ranked_downloads(
+    ranked_client: TestClient, ranked_home: Path
+) -> None:
+    """Every point of every candidate's chart is the downloads component ranked from the stored
+    snapshot of that month (not None, not a count), and every component has a Chinese name."""
+    from contrib.ranking.components import REGISTRY
+    from contrib.runs import run_ranking
+    from contrib.snapshots import SnapshotStore
+    from core.store import RecordStore
+
+    login(ranked_client, "committee")
+    page = ranked_client.get("/review/models")
+    assert page.status_code == 200
+    drawn: dict[str, list[dict[str, object]]] = {}
+    for row in re.findall(r"<tr class=\"[^\"]*\">(.*?)</tr>", page.text, flags=re.S):
+        firm = html.unescape(re.findall(r"<td>(.*?)(?:<div|</td>)", row, flags=re.S)[1]).strip()
+        block = re.search(r'<script type="application/json" id="series-\d+">(.*?)</script>', row)
+        assert block, row
+        drawn[firm] = json.loads(block.group(1))
+    store = RecordStore.from_url(f"sqlite:///{ranked_home / 'scenehub.db'}")
+    days = sorted(s.as_of for s in SnapshotStore(store.engine).complete_snapshots())
+    expected: dict[str, list[dict[str, object]]] = {}
+    for day in days:
+        for result in run_ranking(store.engine, "models", day).results:
+            value = result["components"]["downloads"]["value"]
+            expected.setdefault(result["enterprise"], []).append(
+                {"as_of": day.isoformat(), "downloads": value}
+            )
+    store.engine.dispose()
+    assert len(days) == 3 and drawn == expected
+    full = [firm for firm, points in drawn.items() if all(p["downloads"] for p in points)]
+    assert len(full) >= 3, drawn  # real monthly figures, three months each
+    assert all(isinstance(p["downloads"], float) for p in drawn[full[0]])
+    assert set(COMPONENT_NAMES) == set(REGISTRY)
+    for name in ("月均下载", "评测榜单", "持续领先"):
+        assert f"</span>{name}：" in page.text
+    assert "</span>downloads：" not in page.text and "</span>performance：" not in page.text

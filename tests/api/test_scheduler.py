@@ -388,3 +388,40 @@ def test_the_scheduled_index_refresh_waits_for_the_one_builder(
         assert job.is_alive() and built == []  # waiting on the builder lock
     job.join(timeout=10)
     assert not job.is_alive() and built == [1.0]
+
+
+def test_the_scheduled_hub_pull_stores_the_award_configs_leaderboards(cli_env: Path) -> None:
+    """The real ``hub-pull`` job against the sample hub (a local server): the snapshot it
+    stores has every benchmark leaderboard the award config names, as the CLI's pull does."""
+    from api.scheduling import pull_job
+    from api.services.hubs import benchmarks, import_registry_file
+    from contrib.sample_hub import generate, registry_path, serve_in_thread
+    from contrib.snapshots import SnapshotStore
+
+    settings = get_settings()
+    store = RecordStore.from_settings(settings)
+    import_registry_file(store, registry_path())
+    handle = serve_in_thread(generate(200))
+    try:
+        endpoints = dict.fromkeys(("hf", "modelscope", "github"), handle.endpoint())
+        spec = next(job for job in build_jobs(settings) if job.name == "hub-pull")
+        job = JobSpec(spec.name, spec.schedule, spec.cron, pull_job(settings, endpoints))
+        outcome = JobScheduler(store.engine, [job]).fire("hub-pull", trigger="manual")
+    finally:
+        handle.stop()
+    assert outcome.status == "finished", outcome.message
+    snapshots = SnapshotStore(store.engine)
+    (snapshot,) = snapshots.complete_snapshots()
+    assert snapshot.as_of == datetime.now(ZoneInfo(settings.timezone)).date()
+    boards = snapshots.leaderboards(snapshot.id)
+    assert (
+        sorted(boards)
+        == sorted(benchmarks())
+        == ["bench/c-eval", "bench/gsm8k-zh", "bench/mmlu-zh"]
+    )
+    assert all(len(entries) >= 5 for entries in boards.values()), {
+        k: len(v) for k, v in boards.items()
+    }
+    row = JobLedger(store.engine).history("hub-pull")[0]
+    assert (row.status, row.trigger) == ("finished", "manual")
+    store.engine.dispose()

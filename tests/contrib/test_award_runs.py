@@ -157,12 +157,27 @@ def test_committee_commands(cli_env: Path, runner: CliRunner, sample_hub: Sample
     missing = runner.invoke(app, ["contrib", "evidence", "没有这家公司"])
     assert missing.exit_code == 1 and "unknown enterprise" in missing.output
 
-    refused = runner.invoke(
-        app,
-        ["contrib", "review", "add", firm, "--kind", "override", "--decision", "x",
-         "--reason", " ", "--reviewer", "王委员"],
-    )  # fmt: skip
-    assert refused.exit_code == 1 and "reason is empty" in refused.output
+    review = ["contrib", "review", "add", firm, "--decision", "x", "--reason", "why"]
+    nobody = runner.invoke(app, [*review, "--kind", "override", "--reviewer", "王委员"])
+    assert nobody.exit_code == 1 and "no enabled account named '王委员'" in nobody.output
+    password = ["--password", "pw-12345678"]
+    supplier = ["users", "add", "sup", "--role", "supplier", "--org", firm, *password]
+    assert runner.invoke(app, supplier).exit_code == 0
+    wrong_role = runner.invoke(app, [*review, "--kind", "override", "--reviewer", "sup"])
+    assert wrong_role.exit_code == 1 and "may not review.record" in wrong_role.output
+    member = ["users", "add", "王委员", "--role", "committee", *password]
+    assert runner.invoke(app, member).exit_code == 0, "committee account"
+    for bad, words, code in (
+        (["--kind", "override", "--reason", " "], "reason is empty", 1),
+        (["--kind", "verdict"], "kind must be one of", 1),
+        (["--kind", "override", "--category", "bogus"], "unknown category 'bogus'", 2),
+        (["--kind", "override", "--run", "999"], "no ranking run #999", 1),
+    ):
+        refused = runner.invoke(app, [*review, *bad, "--reviewer", "王委员"])
+        assert refused.exit_code == code and words in refused.output, refused.output
+    assert (
+        "no review decisions recorded" in runner.invoke(app, ["contrib", "review", "list"]).output
+    )
     added = runner.invoke(
         app,
         ["contrib", "review", "add", firm, "--kind", "appeal", "--decision", "recount",

@@ -11,9 +11,9 @@ from api.deps import CallerDep, FilterDep, ReaderDep
 from api.errors import OPTIONAL_AUTH, responses
 from api.services import matching as service
 from api.services.filters import MAX_QUERY_CHARS
+from api.services.matching import Match
 from api.services.models import MatchPublic
 from core.records import RecordKind
-from matching.search import Match
 
 router = APIRouter(prefix="/match", tags=["match"])
 

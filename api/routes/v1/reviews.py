@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from api.deps import CallerDep, StoreDep
 from api.errors import REQUIRED_AUTH, responses
 from api.services import rankings as service
-from contrib.review import ReviewDecision
+from api.services.rankings import ReviewDecision
 
 router = APIRouter(prefix="/reviews", tags=["rankings"])
 

@@ -13,8 +13,8 @@ from api.errors import REQUIRED_AUTH, responses
 from api.services import subscriptions as service
 from api.services.filters import MAX_QUERY_CHARS, RecordFilter
 from api.services.models import MatchPublic
+from api.services.subscriptions import Subscription
 from core.records import RecordKind
-from matching.subscriptions import Subscription
 
 router = APIRouter(tags=["subscriptions"])
 

@@ -1,4 +1,4 @@
-// Monthly 30-day downloads per candidate, drawn with the vendored Chart.js (no CDN).
+// Monthly downloads (trailing mean, as ranked each month) per candidate, drawn with the vendored Chart.js (no CDN).
 // Data sits in <script type="application/json"> blocks: parsed, never executed.
 (function () {
   "use strict";
@@ -12,8 +12,8 @@
       data: {
         labels: points.map(function (p) { return p.as_of.slice(0, 7); }),
         datasets: [{
-          label: "近30天下载",
-          data: points.map(function (p) { return p.downloads_30d; }),
+          label: "月均下载",
+          data: points.map(function (p) { return p.downloads; }),
           borderColor: "#b4462b", backgroundColor: "rgba(180,70,43,0.15)",
           fill: true, tension: 0.25, pointRadius: 2, spanGaps: true
         }]
