@@ -48,6 +48,11 @@ def build_report(
         for key, value in sorted(stats.items())
         if key.startswith("scenehub/list_mechanism/")
     }
+    postbacks = {
+        key.removeprefix("scenehub/postback/"): int(value)
+        for key, value in sorted(stats.items())
+        if key.startswith("scenehub/postback/")
+    }
     finish = str(stats.get("finish_reason", "unknown"))
     return {
         "run_id": run_id,
@@ -63,6 +68,11 @@ def build_report(
         "list_pages": spider.list_pages if spider else 0,
         "list_mechanisms": mechanisms,
         "item_links": int(stats.get("scenehub/links/items", 0)),
+        # WebForms pages posted back: reached, refused (the server said no), repeated
+        "postback_pages": postbacks,
+        "frames_followed": int(stats.get("scenehub/frames/followed", 0)),
+        "rows_with_detail": int(stats.get("scenehub/rows/with_detail", 0)),
+        "items_folded": int(stats.get("scenehub/items/folded", 0)),
         "links_skipped": links_skipped,
         "detail_pages": int(stats.get("scenehub/pages/detail", 0)),
         "attachments_read": int(stats.get("scenehub/attachments/read", 0)),
@@ -133,6 +143,12 @@ def format_report(report: dict[str, Any]) -> str:
         + "; links skipped: "
         + (", ".join(f"{k} {v}" for k, v in skipped.items()) if skipped else "none")
     )
+    if report.get("postback_pages") or report.get("frames_followed"):
+        postbacks = ", ".join(f"{k} {v}" for k, v in report.get("postback_pages", {}).items())
+        lines.append(
+            f"  postback pages: {postbacks or 'none'}; frames followed: "
+            f"{report.get('frames_followed', 0)}"
+        )
     if report.get("list_pages_empty"):
         lines.append(
             f"  list pages that yielded no items: {report['list_pages_empty']} (see list_empty)"
