@@ -13,6 +13,13 @@ from functools import cached_property, partial
 from urllib.parse import parse_qs, urlsplit
 
 from crawlers.sample_portal import files
+from crawlers.sample_portal.articles import (
+    ARTICLE,
+    ARTICLE_IMAGE,
+    SCAN_NOTICE,
+    SCAN_PDF,
+    Articles,
+)
 from crawlers.sample_portal.columns import (
     BROWSER_COLUMN,
     DATAPROXY,
@@ -53,7 +60,7 @@ from crawlers.sample_portal.pages import (
 __all__ = ["CORRECTION", "DOCX_BATCHES", "PDF_TITLE", "XLSX_TITLE", "XLS_TITLE", "Site"]
 
 
-class Site(Columns, Forms):
+class Site(Columns, Forms, Articles):
     def __init__(self, scale: int = 1, revision: int = 0) -> None:
         """``revision`` 1 republishes the first detail scene with a corrected description
         (a 更正 notice: new list date, same URL), for tests of changed items."""
@@ -174,6 +181,10 @@ class Site(Columns, Forms):
         routes[NEXT_ONLY_COLUMN] = partial(self.next_only_page, 1)
         routes[FRAME_COLUMN] = self.frame_column
         routes[FRAME_LIST] = self.frame_list
+        routes[SCAN_NOTICE] = self.scan_notice
+        routes[SCAN_PDF] = self.scan_pdf
+        routes[ARTICLE] = self.article
+        routes[ARTICLE_IMAGE] = self.article_png
         for entry in [
             *self.entries,
             *self.hanweb_entries,

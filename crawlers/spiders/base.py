@@ -22,6 +22,7 @@ from scrapy.http import Request, Response, TextResponse, XmlResponse
 from twisted.python.failure import Failure
 
 from core.headers import map_header
+from crawlers.extraction.article import article_title
 from crawlers.extraction.attachments import AttachmentLink, attachment_links
 from crawlers.extraction.detail import detail_row
 from crawlers.extraction.errors import AttachmentError
@@ -36,6 +37,8 @@ from crawlers.extraction.json_lists import (
     script_endpoints,
 )
 from crawlers.extraction.links import pagination_urls, scan_item_links
+from crawlers.extraction.ocr import OcrSkipped
+from crawlers.extraction.ocr import configure as configure_ocr
 from crawlers.extraction.row_links import RowIndex, fill_row
 from crawlers.items import RowItem
 from crawlers.sources import Source
@@ -100,6 +103,10 @@ class PortalSpider(PostbackMixin, ScriptListsMixin, IncrementalMixin, scrapy.Spi
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        configure_ocr(
+            settings.get("SCENEHUB_TESSERACT", "tesseract"), settings.getbool("SCENEHUB_OCR", True)
+        )
         if spider.source.browser:
             try:
                 enable_browser(crawler.settings)  # before Scrapy freezes the settings
@@ -319,8 +326,13 @@ class PortalSpider(PostbackMixin, ScriptListsMixin, IncrementalMixin, scrapy.Spi
             yield done
             return
         source_page = response.meta.get("source_page") or response.url
+        hinted = response.meta.get("hinted")
         try:
-            tables = attachment_tables(response.body, response.url, response.meta.get("hinted"))
+            tables = attachment_tables(response.body, response.url, hinted)
+        except OcrSkipped as exc:
+            self.crawler.stats.inc_value("scenehub/ocr/skipped")
+            self.fail("ocr_skipped", response.url, str(exc))
+            return
         except AttachmentError as exc:
             self.fail("attachment_unreadable", response.url, str(exc))
             return
@@ -328,8 +340,12 @@ class PortalSpider(PostbackMixin, ScriptListsMixin, IncrementalMixin, scrapy.Spi
             self.fail("attachment_unreadable", response.url, f"{type(exc).__name__}: {exc}")
             return
         self.crawler.stats.inc_value("scenehub/attachments/read")
+        self.count_ocr(tables)
         items = list(self.table_items(response, tables, source_page, response.url))
-        if not items:
+        if not items and hinted == "image":
+            # an image its page called a list, that shows none: a photo, not a loss
+            self.crawler.stats.inc_value("scenehub/ocr/images_without_table")
+        elif not items:
             # a scanned PDF, a letter, a table whose headers we do not know: say so
             self.fail(
                 "attachment_no_list",
@@ -338,6 +354,17 @@ class PortalSpider(PostbackMixin, ScriptListsMixin, IncrementalMixin, scrapy.Spi
             )
         yield from items
         yield self.page_done(response, len(items))
+
+    def count_ocr(self, tables: list[Table]) -> None:
+        """OCR's work and cost, for the report: pages read, cells, doubtful cells, time."""
+        stats = self.crawler.stats
+        for table in tables:
+            if table.confidence is None:
+                continue
+            cells = [c for row in table.confidence for c in row]
+            stats.inc_value("scenehub/ocr/pages")
+            stats.inc_value("scenehub/ocr/cells", len(cells))
+            stats.inc_value("scenehub/ocr/milliseconds", int(table.ocr_seconds * 1000))
 
     # -- item building -----------------------------------------------------------
 
@@ -349,15 +376,21 @@ class PortalSpider(PostbackMixin, ScriptListsMixin, IncrementalMixin, scrapy.Spi
         attachment_url: str | None = None,
     ) -> Iterator[RowItem]:
         year = self.page_year(response)
+        article = (
+            article_title(page_selector(response)) if isinstance(response, TextResponse) else None
+        )
         for table in tables:
             for row in table_rows(table):
+                low = row.values.get("_ocr_low_confidence")
+                if low:
+                    self.crawler.stats.inc_value("scenehub/ocr/low_confidence_cells", len(low))
                 yield RowItem(
                     row=row.values,
                     source_url=source_url or response.url,
                     attachment_url=attachment_url,
                     kind=self.kind,
                     location=row.location,
-                    list_name=row.list_name or response.meta.get("announced"),
+                    list_name=row.list_name or response.meta.get("announced") or article,
                     batch=row.batch,
                     section=row.section,
                     page_year=year,
