@@ -25,12 +25,14 @@ def is_image_url(url: str) -> bool:
 
 
 def _around(node: Selector) -> str:
-    """The text of the image's own block (its nearest section/p/figure/div)."""
+    """The text of the image's own block (its nearest section/p/figure/div) and of the
+    caption under it (the next block's own text: a link there names something else)."""
     block = node.xpath("./ancestor::*[self::section or self::p or self::figure or self::div][1]")
     text = " ".join(block[0].css("::text").getall()) if block else ""
     following = node.xpath("./following::*[self::p or self::section or self::figcaption][1]")
     if following:
-        text += " " + " ".join(following[0].css("::text").getall())[:200]
+        own = following[0].xpath("./text() | ./*[not(self::a)]//text()").getall()
+        text += " " + " ".join(own)[:200]
     return text
 
 

@@ -14,7 +14,8 @@ from PIL import Image
 
 _INK = 140  # darker than this is ink (after the seal's red is dropped)
 _MAX_SKEW = 3.0  # degrees searched either way
-_LINE_FILL = 0.6  # a ruling line darkens this share of the table's width or height
+_LINE_FILL = 0.5  # a ruling line darkens this share of the page's width, the table's height
+_LINE_WIDTH = 8  # pixels: a ruling line is thin; a band of text rows is not
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,10 @@ def _runs(mask: np.ndarray, gap: int = 2) -> list[tuple[int, int]]:
     return runs
 
 
+def _thin(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(a, b) for a, b in runs if b - a <= _LINE_WIDTH]
+
+
 def table_layout(grey: Image.Image) -> Layout | None:
     """The table's cells, or None when the image holds no table."""
     dark = np.asarray(grey) < _INK
@@ -83,11 +88,11 @@ def table_layout(grey: Image.Image) -> Layout | None:
 
 def _ruled(dark: np.ndarray) -> Layout | None:
     width = dark.shape[1]
-    rows = _runs(dark.sum(axis=1) > _LINE_FILL * width * 0.7)
+    rows = _thin(_runs(dark.sum(axis=1) > _LINE_FILL * width))
     if len(rows) < 3:
         return None
     top, bottom = rows[0][1], rows[-1][0]
-    columns = _runs(dark[top:bottom].sum(axis=0) > 0.8 * (bottom - top))
+    columns = _thin(_runs(dark[top:bottom].sum(axis=0) > 0.8 * (bottom - top)))
     if len(columns) < 3:
         return None
     cells = [

@@ -12,7 +12,7 @@ from html import escape
 
 from crawlers.sample_portal.data import CapabilityItem, SceneItem
 from crawlers.sample_portal.pages import Pages, Response
-from crawlers.sample_portal.scans import scanned_list_pdf, table_image_png
+from crawlers.sample_portal.scans import FontMissing, scanned_list_pdf, table_image_png
 
 SCAN_NOTICE = "/news/202509/t20250901_950.html"
 SCAN_PDF = "/uploads/2025/nengli_di2pi_saomiao.pdf"
@@ -56,11 +56,17 @@ class Articles(Pages):
 
     def scan_pdf(self) -> Response:
         items: tuple[CapabilityItem, ...] = self.forms.scan  # type: ignore[attr-defined]
-        return self.file("application/pdf", scanned_list_pdf(SCAN_TITLE, scan_rows(items)))
+        try:
+            return self.file("application/pdf", scanned_list_pdf(SCAN_TITLE, scan_rows(items)))
+        except FontMissing as exc:  # the portal still serves everything else
+            return self.html("无法生成", f"<h1>{escape(str(exc))}</h1>", "utf-8", status=500)
 
     def article_png(self) -> Response:
         items: tuple[SceneItem, ...] = self.forms.article_image  # type: ignore[attr-defined]
-        return self.file("image/png", table_image_png(image_rows(items)))
+        try:
+            return self.file("image/png", table_image_png(image_rows(items)))
+        except FontMissing as exc:
+            return self.html("无法生成", f"<h1>{escape(str(exc))}</h1>", "utf-8", status=500)
 
     def article(self) -> Response:
         scenes: tuple[SceneItem, ...] = self.forms.article  # type: ignore[attr-defined]

@@ -33,12 +33,15 @@ from crawlers.sample_portal.forms import (
     view_state,
 )
 from crawlers.sample_portal.forms_data import forms_data
+from crawlers.sample_portal.scans import FONT_PATHS
 from crawlers.sample_portal.site import Site
 
 pytestmark = pytest.mark.slow
 FORMS = forms_data(1)
-OCR = ocr_problem() is None
-needs_ocr = pytest.mark.skipif(not OCR, reason=f"OCR unavailable: {ocr_problem()}")
+OCR = ocr_problem() is None and any(Path(p).exists() for p in FONT_PATHS)
+needs_ocr = pytest.mark.skipif(
+    not OCR, reason=f"OCR unavailable ({ocr_problem() or 'no CJK font'}): run make ocr-deps"
+)
 GOLDEN = Path(__file__).parents[1] / "data" / "crawlers" / "golden_forms.jsonl"
 
 
