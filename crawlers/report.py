@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawlers.extraction.ocr import HOW_TO_ENABLE
 from crawlers.middlewares.limits import DEPTH_SKIPPED, START_PAGES_OK
 from crawlers.pipelines.store import StorePipeline
 from crawlers.pipelines.validate import ValidatePipeline
@@ -48,6 +49,20 @@ def build_report(
         for key, value in sorted(stats.items())
         if key.startswith("scenehub/list_mechanism/")
     }
+    postbacks = {
+        key.removeprefix("scenehub/postback/"): int(value)
+        for key, value in sorted(stats.items())
+        if key.startswith("scenehub/postback/")
+    }
+    ocr = {
+        key.removeprefix("scenehub/ocr/"): int(value)
+        for key, value in sorted(stats.items())
+        if key.startswith("scenehub/ocr/")
+    }
+    if ocr.get("pages"):
+        ocr["ms_per_page"] = ocr.get("milliseconds", 0) // ocr["pages"]
+    if ocr.get("skipped"):
+        ocr["how_to_enable"] = HOW_TO_ENABLE  # type: ignore[assignment]
     finish = str(stats.get("finish_reason", "unknown"))
     return {
         "run_id": run_id,
@@ -63,6 +78,14 @@ def build_report(
         "list_pages": spider.list_pages if spider else 0,
         "list_mechanisms": mechanisms,
         "item_links": int(stats.get("scenehub/links/items", 0)),
+        # WebForms pages posted back: reached, refused (the server said no), repeated
+        "postback_pages": postbacks,
+        "frames_followed": int(stats.get("scenehub/frames/followed", 0)),
+        "rows_with_detail": int(stats.get("scenehub/rows/with_detail", 0)),
+        "items_folded": int(stats.get("scenehub/items/folded", 0)),
+        # scanned pages and table images: pages, cells, low_confidence_cells, milliseconds,
+        # ms_per_page; skipped (OCR off or missing) with how_to_enable
+        "ocr": ocr,
         "links_skipped": links_skipped,
         "detail_pages": int(stats.get("scenehub/pages/detail", 0)),
         "attachments_read": int(stats.get("scenehub/attachments/read", 0)),
@@ -133,6 +156,21 @@ def format_report(report: dict[str, Any]) -> str:
         + "; links skipped: "
         + (", ".join(f"{k} {v}" for k, v in skipped.items()) if skipped else "none")
     )
+    if report.get("postback_pages") or report.get("frames_followed"):
+        postbacks = ", ".join(f"{k} {v}" for k, v in report.get("postback_pages", {}).items())
+        lines.append(
+            f"  postback pages: {postbacks or 'none'}; frames followed: "
+            f"{report.get('frames_followed', 0)}"
+        )
+    ocr = report.get("ocr") or {}
+    if ocr.get("pages"):
+        lines.append(
+            f"  OCR: {ocr['pages']} page(s), {ocr.get('cells', 0)} cells "
+            f"({ocr.get('low_confidence_cells', 0)} low-confidence, kept in raw), "
+            f"{ocr.get('ms_per_page', 0)} ms a page"
+        )
+    if ocr.get("skipped"):
+        lines.append(f"  OCR skipped for {ocr['skipped']} file(s): {ocr['how_to_enable']}")
     if report.get("list_pages_empty"):
         lines.append(
             f"  list pages that yielded no items: {report['list_pages_empty']} (see list_empty)"

@@ -71,6 +71,10 @@ ITEM_PIPELINES = {
 SCENEHUB_STORE_BATCH = 200  # records per upsert transaction
 SCENEHUB_PROGRESS = False  # a progress line on stderr (scenehub crawl on a terminal)
 
+#: OCR of scanned lists (image-only PDF pages, images of tables): crawlers/extraction/ocr.py
+SCENEHUB_OCR = True
+SCENEHUB_TESSERACT = "tesseract"  # the binary (on PATH, or a path)
+
 SCENEHUB_IDLE_CLOSE = 0.0  # distributed workers: seconds to wait on an empty shared queue
 
 EXTENSIONS = {

@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from parsel import Selector
 
+from crawlers.extraction.images import table_image_urls
+
 ATTACHMENT_EXTENSIONS = (".xlsx", ".xls", ".et", ".docx", ".pdf", ".wps")
 _QUOTED = re.compile(r"""['"]([^'"]+\.(?:xlsx|xls|et|docx|pdf|wps)(?:\?[^'"]*)?)['"]""", re.I)
 
@@ -71,4 +73,6 @@ def attachment_links(selector: Selector, base: str) -> list[AttachmentLink]:
     for script in selector.css("script::text").getall():
         for match in re.finditer(r"window\.open\(\s*['\"]([^'\"]+)['\"]", script):
             add(match.group(1))
+    for url, label in table_image_urls(selector, base):  # a list published as a picture
+        found.setdefault(url, AttachmentLink(url, label, "image"))
     return list(found.values())

@@ -9,6 +9,7 @@ from io import BytesIO
 from crawlers.extraction.docx import docx_tables
 from crawlers.extraction.errors import AttachmentError
 from crawlers.extraction.grid import Table
+from crawlers.extraction.ocr import decode_image, image_tables
 from crawlers.extraction.pdf import pdf_tables
 from crawlers.extraction.xls import xls_tables
 from crawlers.extraction.xlsx import xlsx_tables
@@ -20,13 +21,16 @@ _READERS: dict[str, Callable[[bytes, str], list[Table]]] = {
     "xls": xls_tables,
     "docx": docx_tables,
     "pdf": pdf_tables,
+    "image": lambda data, location: image_tables(decode_image(data), location),
 }
 
 
 def sniff_format(data: bytes) -> str | None:
-    """xlsx | docx | xls | pdf by magic bytes, or None."""
+    """xlsx | docx | xls | pdf | image (PNG, JPEG) by magic bytes, or None."""
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith((b"\x89PNG\r\n", b"\xff\xd8\xff")):
+        return "image"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "xls"  # OLE2; a legacy .doc also starts so and then fails clearly in xlrd
     if data.startswith(b"PK"):

@@ -19,6 +19,7 @@ from typing import Any
 from core.headers import header_score, map_header
 
 HEADER_SEARCH_ROWS = 15
+LOW_CONFIDENCE = 60.0  # an OCR'd cell under this confidence is kept but flagged
 _BATCH_RE = re.compile(r"(第[一二三四五六七八九十百\d]+批|首批)")
 _TOTAL_RE = re.compile(r"^(合计|总计|小计)")
 _SERIAL_HEADERS = {"序号", "编号", "no", "no."}
@@ -31,6 +32,9 @@ class Table:
     rows: list[list[str]]
     location: str
     heading: str | None = None  # text just before the table (list name, batch)
+    #: a table read by OCR: each cell's confidence (0-100, same shape as ``rows``)
+    confidence: list[list[float]] | None = None
+    ocr_seconds: float = 0.0
 
 
 @dataclass
@@ -137,6 +141,8 @@ def table_rows(table: Table) -> Iterator[TableRow]:
         if _TOTAL_RE.match(distinct[0]):
             continue
         values = _row_values(headers, cells)
+        if table.confidence is not None:
+            values.update(_ocr_marks(headers, cells, table.confidence[offset - 1]))
         continued = False
         if org_columns:
             org_index = org_columns[0]
@@ -152,6 +158,24 @@ def table_rows(table: Table) -> Iterator[TableRow]:
             section=_strip_section_number(section),
             continued_org=continued,
         )
+
+
+def _ocr_marks(headers: list[str], cells: list[str], confidence: list[float]) -> dict[str, Any]:
+    """What a record read by OCR says about it (kept in its raw row): how it was read, the
+    row's mean confidence, and the cells read with low confidence (their text is kept)."""
+    scores = [c for c, text in zip(confidence, cells, strict=False) if text or c < LOW_CONFIDENCE]
+    low = [
+        header
+        for header, score, text in zip(headers, confidence, cells, strict=False)
+        if score < LOW_CONFIDENCE and (text or score == 0.0)
+    ]
+    marks: dict[str, Any] = {
+        "_extracted_by": "ocr",
+        "_ocr_confidence": round(sum(scores) / len(scores), 1) if scores else 0.0,
+    }
+    if low:
+        marks["_ocr_low_confidence"] = low
+    return marks
 
 
 def _is_repeated_header(cells: list[str], headers: list[str]) -> bool:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from crawlers.extraction.attachments import ATTACHMENT_EXTENSIONS
+from crawlers.extraction.postback import is_pager, postback_call
 
 _NEXT_WORDS = ("下一页", "下页", "尾页", "末页", "next", "»", ">>")
 _CREATE_PAGE = re.compile(r"createPageHTML\(([^)]*)\)")
@@ -229,6 +230,10 @@ def scan_item_links(
             onclick = anchor.attrib.get("onclick") or ""
             if not href.lower().startswith("javascript:") or _opens_attachment(onclick):
                 continue  # a mail link, or an attachment (attachment_links follows it)
+            call = postback_call(href, onclick)
+            if call is not None and is_pager(*call, text, backward=True):
+                scan.skipped["pagination"] += 1  # a WebForms pager: posted back, not followed
+                continue
             scan.skipped["script_link"] += 1  # an entry opened by a script we cannot run
             continue
         url = urljoin(base, href)

@@ -3,6 +3,10 @@
 Order matters for resuming: a page's :class:`PageDone` is queued behind its items, and page
 state is written only after the batch holding those items is committed. A crawl killed
 between the two re-fetches the page; the id-keyed upsert makes the repeat harmless.
+
+Sightings of one id within one crawl are folded (:mod:`crawlers.pipelines.fold`): each is
+stored with the item's folded content and its own provenance, so a list row and its detail
+page make one record, one version, with both sources.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from core.settings import normalize_database_url
 from core.store import RecordStore
 from crawlers.distributed import STORE_COMMITTED
 from crawlers.items import PageDone, RowItem
+from crawlers.pipelines.fold import fill_in, with_provenance
 from crawlers.state import CrawlState
 
 
@@ -33,6 +38,7 @@ class StorePipeline:
         self.records: list[Record] = []
         self.pages: list[PageDone] = []
         self.ids: dict[str, set[str]] = {"new": set(), "updated": set(), "unchanged": set()}
+        self.folded: dict[str, Record] = {}  # id -> the item's content so far in this crawl
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -43,12 +49,32 @@ class StorePipeline:
 
     def process_item(self, item: Any, spider: Spider) -> Any:
         if isinstance(item, RowItem) and item.record is not None:
-            self.records.append(item.record)
+            sighting = self.fold(item.record.with_id())  # may rewrite the pending batch
+            self.records.append(sighting)
         elif isinstance(item, PageDone):
             self.pages.append(item)
         if len(self.records) >= self.batch_size or len(self.pages) >= self.batch_size * 4:
             self.flush(spider)
         return item
+
+    def fold(self, record: Record) -> Record:
+        """The sighting with the item's content folded over this crawl's earlier sightings;
+        earlier sightings still waiting in the batch take the fuller content too."""
+        assert record.id is not None
+        earlier = self.folded.get(record.id)
+        if earlier is None:
+            self.folded[record.id] = record
+            return record
+        content, conflicts = fill_in(earlier, record)
+        self.stats.inc_value("scenehub/items/folded")
+        if conflicts:
+            self.stats.inc_value("scenehub/items/folded_conflicts", conflicts)
+        if content is not earlier:
+            self.folded[record.id] = content
+            self.records = [
+                with_provenance(content, r) if r.id == record.id else r for r in self.records
+            ]
+        return with_provenance(content, record)
 
     def flush(self, spider: Spider) -> None:
         if self.records:

@@ -13,6 +13,13 @@ from functools import cached_property, partial
 from urllib.parse import parse_qs, urlsplit
 
 from crawlers.sample_portal import files
+from crawlers.sample_portal.articles import (
+    ARTICLE,
+    ARTICLE_IMAGE,
+    SCAN_NOTICE,
+    SCAN_PDF,
+    Articles,
+)
 from crawlers.sample_portal.columns import (
     BROWSER_COLUMN,
     DATAPROXY,
@@ -21,7 +28,21 @@ from crawlers.sample_portal.columns import (
     JSON_ENDPOINT,
     Columns,
 )
-from crawlers.sample_portal.data import PDF_REPEATS_HTML, CapabilityItem, PortalData, portal_data
+from crawlers.sample_portal.data import (
+    PDF_REPEATS_HTML,
+    CapabilityItem,
+    PortalData,
+    SceneItem,
+    portal_data,
+)
+from crawlers.sample_portal.forms import (
+    FRAME_COLUMN,
+    FRAME_LIST,
+    NEXT_ONLY_COLUMN,
+    WEBFORMS_COLUMN,
+    Forms,
+)
+from crawlers.sample_portal.forms_data import FormsData, forms_data
 from crawlers.sample_portal.pages import (
     CORRECTION,
     DOCX,
@@ -39,7 +60,7 @@ from crawlers.sample_portal.pages import (
 __all__ = ["CORRECTION", "DOCX_BATCHES", "PDF_TITLE", "XLSX_TITLE", "XLS_TITLE", "Site"]
 
 
-class Site(Columns):
+class Site(Columns, Forms, Articles):
     def __init__(self, scale: int = 1, revision: int = 0) -> None:
         """``revision`` 1 republishes the first detail scene with a corrected description
         (a 更正 notice: new list date, same URL), for tests of changed items."""
@@ -65,6 +86,17 @@ class Site(Columns):
         self.browser_entries = [
             Entry(f"/zt/jsbuild/detail/{7000 + i}.html", s.title, s.published.isoformat(), scene=s)
             for i, s in enumerate(self.data.browser_scenes)
+        ]
+        self.forms: FormsData = forms_data(scale)
+        self.webforms_entries = self._form_entries("/jyxx/infodetail/", 8000, self.forms.webforms)
+        self.next_only_entries = self._form_entries("/tzgg/detail/", 8100, self.forms.next_only)
+        self.frame_entries = self._form_entries("/module/frame/art/", 8200, self.forms.frame)
+
+    @staticmethod
+    def _form_entries(prefix: str, first: int, items: tuple[SceneItem, ...]) -> list[Entry]:
+        return [
+            Entry(f"{prefix}{first + i}.html", s.title, s.published.isoformat(), scene=s)
+            for i, s in enumerate(items)
         ]
 
     # -- structure -----------------------------------------------------------------
@@ -145,11 +177,22 @@ class Site(Columns):
         routes[HANWEB_COLUMN] = self.hanweb_column
         routes[JSON_COLUMN] = self.json_column
         routes[BROWSER_COLUMN] = self.browser_column
+        routes[WEBFORMS_COLUMN] = partial(self.webforms_page, 1)
+        routes[NEXT_ONLY_COLUMN] = partial(self.next_only_page, 1)
+        routes[FRAME_COLUMN] = self.frame_column
+        routes[FRAME_LIST] = self.frame_list
+        routes[SCAN_NOTICE] = self.scan_notice
+        routes[SCAN_PDF] = self.scan_pdf
+        routes[ARTICLE] = self.article
+        routes[ARTICLE_IMAGE] = self.article_png
         for entry in [
             *self.entries,
             *self.hanweb_entries,
             *self.json_entries,
             *self.browser_entries,
+            *self.webforms_entries,
+            *self.next_only_entries,
+            *self.frame_entries,
         ]:
             routes[entry.path] = partial(self.detail, entry)
         for n, rows in enumerate(self.data.extra_attachments, start=1):
@@ -161,10 +204,12 @@ class Site(Columns):
         return self.file(XLSX, files.capability_xlsx([("能力清单", rows)], title))
 
     def post(self, target: str, body: bytes) -> Response:
-        """Only the jpage dataproxy answers POSTs (its parameters are in the body)."""
+        """The jpage dataproxy (its parameters are in the body) and WebForms postbacks."""
         parts = urlsplit(target)
         if parts.path == DATAPROXY:
             return self.dataproxy(parts.query, body)
+        if parts.path in {WEBFORMS_COLUMN, NEXT_ONLY_COLUMN}:
+            return self.webforms_post(parts.path, body)
         return self.html("方法不允许", "<h1>405</h1>", "gb2312", status=405)
 
     def get(self, target: str) -> Response:

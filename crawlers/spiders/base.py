@@ -8,10 +8,11 @@ pipeline with a :class:`PageDone` after its items (the resume log).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any, Self, cast
 from urllib.parse import urlsplit
 
 import scrapy
@@ -21,6 +22,7 @@ from scrapy.http import Request, Response, TextResponse, XmlResponse
 from twisted.python.failure import Failure
 
 from core.headers import map_header
+from crawlers.extraction.article import article_title
 from crawlers.extraction.attachments import AttachmentLink, attachment_links
 from crawlers.extraction.detail import detail_row
 from crawlers.extraction.errors import AttachmentError
@@ -35,11 +37,15 @@ from crawlers.extraction.json_lists import (
     script_endpoints,
 )
 from crawlers.extraction.links import pagination_urls, scan_item_links
+from crawlers.extraction.ocr import OcrSkipped
+from crawlers.extraction.ocr import configure as configure_ocr
+from crawlers.extraction.row_links import RowIndex, fill_row
 from crawlers.items import RowItem
 from crawlers.sources import Source
 from crawlers.spiders.browser import BrowserUnavailable, enable_browser, render_meta
 from crawlers.spiders.failures import failure_reason
 from crawlers.spiders.incremental import IncrementalMixin, entry_dates, hub_page_done
+from crawlers.spiders.postbacks import PostbackMixin
 from crawlers.spiders.script_lists import ScriptListsMixin
 from crawlers.state import PageState
 
@@ -57,7 +63,7 @@ def page_selector(response: TextResponse) -> Selector:
     return response.selector
 
 
-class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
+class PortalSpider(PostbackMixin, ScriptListsMixin, IncrementalMixin, scrapy.Spider):
     """Any portal: reads tables, follows item links, attachments and pagination."""
 
     name = "portal"
@@ -97,6 +103,10 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        configure_ocr(
+            settings.get("SCENEHUB_TESSERACT", "tesseract"), settings.getbool("SCENEHUB_OCR", True)
+        )
         if spider.source.browser:
             try:
                 enable_browser(crawler.settings)  # before Scrapy freezes the settings
@@ -143,6 +153,8 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         listed = linked = 0  # the page's entries (rows, item links, records); its files
         try:
             selector = page_selector(response)
+            if self.repeated_postback(response, selector):
+                return
             store = read_datastore(response.text, response.url)
             entries: Selector = selector
             if store is not None:
@@ -151,40 +163,55 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
                 entries = Selector(text=records_html(store.records))
                 listed += len(store.records)
                 yield from self.jpage_groups(response, store)
+            rows: list[RowItem] = []
             if self.read_tables and store is None:  # a datastore's records are links, not rows
-                items = list(self.table_items(response, html_tables(response.text, response.url)))
-                listed += len(items)
-                if items:
-                    # a list published as a table: its rows are re-read only when it changed
-                    done = self.unchanged(response)
-                    if done is None:
-                        yield from items
-                        done = self.page_done(response, len(items))
-                    done.role = "list"
-                    yield done
+                rows = list(self.table_items(response, html_tables(response.text, response.url)))
+                listed += len(rows)
             if self.follow_attachments:
                 for page in (selector, entries) if store is not None else (selector,):
                     links = attachment_links(page, response.url)
                     linked += len(links)
                     yield from self.attachment_requests(links, response.url)
+            riding: set[int] = set()  # rows that travel with their detail page's request
             if self.follow_items:
                 entries_found, requests = self.item_requests(
                     entries,
                     response.url,
                     entries_only=store is not None,
                     lone_entry=bool(response.meta.get("paginated")),
+                    rows=rows,
+                    riding=riding,
                 )
                 listed += entries_found
                 yield from requests
-                if self.source.follow_pagination and self.list_pages < self.source.max_pages:
-                    for url in pagination_urls(selector, response.url):
-                        # every list page reveals all the others (createPageHTML, 尾页):
-                        # skip them here rather than build N² requests for the dupefilter
-                        if url not in self.pages_seen and self._allowed(url):
-                            self.pages_seen.add(url)
-                            request = self.list_request(url)
-                            request.meta["paginated"] = True  # a list page for certain
-                            yield request
+            if rows:
+                # a list published as a table: its rows are re-read only when it changed
+                done = self.unchanged(response)
+                if done is None:
+                    yield from (row for i, row in enumerate(rows) if i not in riding)
+                    done = self.page_done(response, len(rows))
+                done.role = "list"
+                yield done
+            if (
+                self.follow_items
+                and self.source.follow_pagination
+                and self.list_pages < self.source.max_pages
+            ):
+                for url in pagination_urls(selector, response.url):
+                    # every list page reveals all the others (createPageHTML, 尾页):
+                    # skip them here rather than build N² requests for the dupefilter
+                    if url not in self.pages_seen and self._allowed(url):
+                        self.pages_seen.add(url)
+                        request = self.list_request(url)
+                        request.meta["paginated"] = True  # a list page for certain
+                        yield request
+            if self.source.follow_pagination and self.list_pages < self.source.max_pages:
+                for request in self.postback_requests(response, selector):
+                    linked += 1
+                    yield request
+            for request in self.frame_requests(selector, response.url):
+                linked += 1  # a column page that only frames its list is not empty
+                yield request
             if not listed and store is None:
                 # a start URL that is itself a detail page (its attachments are queued above)
                 item = self.detail_item(response, response.meta.get("link_text"))
@@ -204,10 +231,17 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
             self.fail("parse_error", response.url, f"{type(exc).__name__}: {exc}")
 
     def item_requests(
-        self, entries: Selector, page_url: str, entries_only: bool, lone_entry: bool
+        self,
+        entries: Selector,
+        page_url: str,
+        entries_only: bool,
+        lone_entry: bool,
+        rows: list[RowItem] | None = None,
+        riding: set[int] | None = None,
     ) -> tuple[int, list[Request]]:
         """A list's entries (unchanged ones too) and the detail requests still needed; every
-        link left out is counted by reason."""
+        link left out is counted by reason. A table row whose title links a detail page
+        rides with that request (its index added to ``riding``): the detail fills it in."""
         stats = self.crawler.stats
         css = self.source.item_selector or self.default_item_selector
         scan = scan_item_links(
@@ -215,6 +249,7 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         )
         for reason, count in scan.skipped.items():
             stats.inc_value(f"scenehub/links/skipped/{reason}", count)
+        index = RowIndex(enumerate(row.row for row in rows or ()))
         entries_found, requests = 0, []
         for item_link in scan.links:
             if not self._allowed(item_link.url):
@@ -222,14 +257,24 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
                 continue
             entries_found += 1
             stats.inc_value("scenehub/links/items")
-            request = self.leaf_request(
-                item_link.url,
-                "detail",
-                f"{item_link.text}|{entry_dates(item_link.context)}",
-                self.parse_detail,
-            )
+            found = index.find(item_link.text) if rows else None
+            row = rows[found] if rows and found is not None else None
+            announced = f"{item_link.text}|{entry_dates(item_link.context)}"
+            if row is not None:
+                # any change of the row re-reads the item (row and detail together)
+                announced += "|" + json.dumps(row.row, ensure_ascii=False, sort_keys=True)
+            request = self.leaf_request(item_link.url, "detail", announced, self.parse_detail)
+            if row is not None and riding is not None:
+                riding.add(cast(int, found))
+                stats.inc_value("scenehub/rows/with_detail")
             if request is not None:
                 request.meta["link_text"] = item_link.text
+                if row is not None:
+                    request.meta["list_row"] = row
+                    request.errback = self.on_detail_error
+                    # the page is parsed even when unchanged: the row may have changed
+                    request.headers.pop(b"If-None-Match", None)
+                    request.headers.pop(b"If-Modified-Since", None)
                 requests.append(request)
         return entries_found, requests
 
@@ -253,7 +298,8 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
 
     def parse_detail(self, response: Response) -> Iterator[Any]:
         self.crawler.stats.inc_value("scenehub/pages/detail")
-        done = self.unchanged(response)
+        riding = response.meta.get("list_row")
+        done = self.unchanged(response) if riding is None or response.status == 304 else None
         if done is not None:
             yield done
             return
@@ -280,8 +326,13 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
             yield done
             return
         source_page = response.meta.get("source_page") or response.url
+        hinted = response.meta.get("hinted")
         try:
-            tables = attachment_tables(response.body, response.url, response.meta.get("hinted"))
+            tables = attachment_tables(response.body, response.url, hinted)
+        except OcrSkipped as exc:
+            self.crawler.stats.inc_value("scenehub/ocr/skipped")
+            self.fail("ocr_skipped", response.url, str(exc))
+            return
         except AttachmentError as exc:
             self.fail("attachment_unreadable", response.url, str(exc))
             return
@@ -289,8 +340,12 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
             self.fail("attachment_unreadable", response.url, f"{type(exc).__name__}: {exc}")
             return
         self.crawler.stats.inc_value("scenehub/attachments/read")
+        self.count_ocr(tables)
         items = list(self.table_items(response, tables, source_page, response.url))
-        if not items:
+        if not items and hinted == "image":
+            # an image its page called a list, that shows none: a photo, not a loss
+            self.crawler.stats.inc_value("scenehub/ocr/images_without_table")
+        elif not items:
             # a scanned PDF, a letter, a table whose headers we do not know: say so
             self.fail(
                 "attachment_no_list",
@@ -299,6 +354,17 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
             )
         yield from items
         yield self.page_done(response, len(items))
+
+    def count_ocr(self, tables: list[Table]) -> None:
+        """OCR's work and cost, for the report: pages read, cells, doubtful cells, time."""
+        stats = self.crawler.stats
+        for table in tables:
+            if table.confidence is None:
+                continue
+            cells = [c for row in table.confidence for c in row]
+            stats.inc_value("scenehub/ocr/pages")
+            stats.inc_value("scenehub/ocr/cells", len(cells))
+            stats.inc_value("scenehub/ocr/milliseconds", int(table.ocr_seconds * 1000))
 
     # -- item building -----------------------------------------------------------
 
@@ -310,15 +376,21 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         attachment_url: str | None = None,
     ) -> Iterator[RowItem]:
         year = self.page_year(response)
+        article = (
+            article_title(page_selector(response)) if isinstance(response, TextResponse) else None
+        )
         for table in tables:
             for row in table_rows(table):
+                low = row.values.get("_ocr_low_confidence")
+                if low:
+                    self.crawler.stats.inc_value("scenehub/ocr/low_confidence_cells", len(low))
                 yield RowItem(
                     row=row.values,
                     source_url=source_url or response.url,
                     attachment_url=attachment_url,
                     kind=self.kind,
                     location=row.location,
-                    list_name=row.list_name or response.meta.get("announced"),
+                    list_name=row.list_name or response.meta.get("announced") or article,
                     batch=row.batch,
                     section=row.section,
                     page_year=year,
@@ -347,12 +419,23 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         )
 
     def detail_items(self, response: TextResponse, link_text: str | None) -> Iterator[Any]:
-        """A detail page's table rows, or else its own item; then its attachments."""
+        """A detail page's table rows, or else its own item (filling in the list row that
+        rode with the request, if any); then its attachments."""
+        listed: RowItem | None = response.meta.get("list_row")
         rows = list(self.table_items(response, html_tables(response.text, response.url)))
         if rows:
             yield from rows
+            if listed is not None:
+                yield listed  # the page lists items of its own: the row stays its own item
         else:
             item = self.detail_item(response, link_text)
+            if item is not None and listed is not None:
+                item.row = fill_row(listed.row, item.row)
+                item.list_name = item.list_name or listed.list_name
+                item.batch = item.batch or listed.batch
+                item.section = item.section or listed.section
+                self.crawler.stats.inc_value("scenehub/rows/filled_by_detail")
+            item = item or listed
             if item is not None:
                 yield item
         if self.follow_attachments:
@@ -387,3 +470,11 @@ class PortalSpider(ScriptListsMixin, IncrementalMixin, scrapy.Spider):
         url = request.url if request is not None else "?"
         reason, detail = failure_reason(failure)
         self.fail(reason, url, detail)
+
+    def on_detail_error(self, failure: Failure) -> Iterator[RowItem]:
+        """A detail page that failed: reported, and the row that rode with it still stored."""
+        self.on_error(failure)
+        request = getattr(failure, "request", None)
+        listed = request.meta.get("list_row") if request is not None else None
+        if listed is not None:
+            yield listed

@@ -80,7 +80,7 @@ class IncrementalMixin:
 
     def unchanged(self, response: Response) -> PageDone | None:
         """A PageDone (and no parsing) when the server or the body hash says nothing changed."""
-        state = self.page_states.get(response.url)
+        state = self.page_states.get(state_url(response))
         if response.status == 304 and state is not None:
             self.crawler.stats.inc_value("scenehub/incremental/not_modified")
             return self.page_done(response, 0, state.content_hash)
@@ -95,7 +95,7 @@ class IncrementalMixin:
         etag = headers.get(b"ETag")
         modified = headers.get(b"Last-Modified")
         return PageDone(
-            url=response.url,
+            url=state_url(response),
             role=str(response.meta.get("role", "detail")),
             fingerprint=response.meta.get("fingerprint"),
             etag=etag.decode("latin-1") if etag else None,
@@ -103,6 +103,12 @@ class IncrementalMixin:
             content_hash=digest or hashlib.sha256(response.body).hexdigest(),
             items=items,
         )
+
+
+def state_url(response: Response) -> str:
+    """The page's identity in the incremental state: its URL, or for a postback page (one
+    URL, many pages) the URL and the event that reached it."""
+    return str(response.meta.get("page_key") or response.url)
 
 
 def hub_page_done(done: PageDone) -> PageDone:
